@@ -1,0 +1,38 @@
+package io.huddle.auth;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Refuses tokens revoked by logout, for REST and the WebSocket upgrade alike. The look-up runs on a
+ * worker thread, never on the event loop.
+ */
+@ApplicationScoped
+public class RevokedTokenAugmentor implements SecurityIdentityAugmentor {
+  private final RevocationService revocations;
+
+  public RevokedTokenAugmentor(RevocationService revocations) {
+    this.revocations = revocations;
+  }
+
+  @Override
+  public Uni<SecurityIdentity> augment(
+      SecurityIdentity identity, AuthenticationRequestContext context) {
+    if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+      return Uni.createFrom().item(identity);
+    }
+    String jti = jwt.getTokenID();
+    return context.runBlocking(
+        () -> {
+          if (jti == null || revocations.isRevoked(jti)) {
+            throw new AuthenticationFailedException("Token revoked");
+          }
+          return identity;
+        });
+  }
+}

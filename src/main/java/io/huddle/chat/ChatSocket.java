@@ -1,0 +1,64 @@
+package io.huddle.chat;
+
+import io.huddle.auth.CurrentUser;
+import io.quarkus.logging.Log;
+import io.quarkus.security.Authenticated;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The room socket. Transport only: identity comes from the verified token (never from query
+ * parameters such as the Go server's ?userId=&amp;username=), and every event goes to the Hub.
+ */
+@WebSocket(path = "/api/v1/ws/joinRoom/{roomId}", endpointId = ChatSocket.ID)
+@Authenticated
+public class ChatSocket {
+  static final String ID = "huddle-room";
+  static final int MESSAGE_TOO_BIG = 1009;
+
+  @Inject Hub hub;
+  @Inject JsonWebToken token;
+
+  @OnOpen
+  void onOpen(WebSocketConnection connection) {
+    hub.join(connection.pathParam("roomId"), connection, CurrentUser.fromToken(token));
+  }
+
+  @OnTextMessage
+  void onText(String text, WebSocketConnection connection) {
+    hub.receive(connection, text);
+  }
+
+  @OnBinaryMessage
+  void onBinary(Buffer data, WebSocketConnection connection) {
+    hub.reject(connection, "Binary frames are not supported: send text or a JSON object");
+  }
+
+  @OnClose
+  void onClose(WebSocketConnection connection) {
+    hub.leave(connection);
+  }
+
+  @OnError
+  void onError(Throwable failure, WebSocketConnection connection) {
+    String message = String.valueOf(failure.getMessage()).toLowerCase();
+    if (failure instanceof IllegalStateException && message.contains("max message size")) {
+      connection
+          .close(new CloseReason(MESSAGE_TOO_BIG, "Message too big"))
+          .subscribe()
+          .with(ok -> {}, e -> {});
+      return;
+    }
+    Log.warnf(failure, "WebSocket error on connection %s", connection.id());
+    hub.reject(connection, "The server could not handle that frame");
+  }
+}

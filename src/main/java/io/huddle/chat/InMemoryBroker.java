@@ -1,0 +1,21 @@
+package io.huddle.chat;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** Single-node delivery: a published event goes straight to the local Hub. */
+@ApplicationScoped
+public class InMemoryBroker implements Broker {
+  private volatile Consumer<ChatFrame> receiver = frame -> {};
+
+  @Override
+  public void publish(ChatFrame frame) {
+    receiver.accept(frame);
+  }
+
+  @Override
+  public void subscribe(Consumer<ChatFrame> receiver) {
+    this.receiver = Objects.requireNonNull(receiver);
+  }
+}

@@ -1,0 +1,74 @@
+package io.huddle.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure to {@code {"error": "..."}}; internal details only reach the log. */
+public class ExceptionMappers {
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    return error(e.status(), e.getMessage());
+  }
+
+  // MismatchedInputException is named too: Quarkus REST has a built-in mapper for it that answers
+  // an empty 400, and the most specific mapper wins.
+  @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+  public Response json(Exception e) {
+    return error(400, "The request body is not valid JSON for this endpoint");
+  }
+
+  @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+  public Response unauthorized(RuntimeException e) {
+    return error(401, "Authentication required: log in and send the token");
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e) {
+    return error(403, "You are not allowed to do this");
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    if (status >= 500) {
+      Log.error("Request failed", e);
+      return error(status, "Internal server error");
+    }
+    return error(status, sentenceFor(status));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e) {
+    Log.error("Unexpected failure while handling a request", e);
+    return error(500, "Internal server error");
+  }
+
+  private static String sentenceFor(int status) {
+    return switch (status) {
+      case 400 -> "The request is malformed: check the JSON body and the parameters";
+      case 401 -> "Authentication required: log in and send the token";
+      case 403 -> "You are not allowed to do this";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed on this path";
+      case 406 -> "The requested media type is not available";
+      case 415 -> "Unsupported media type: send application/json";
+      default -> "The request could not be handled";
+    };
+  }
+
+  public static Response error(int status, String message) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(new ErrorBody(message))
+        .build();
+  }
+}

@@ -1,0 +1,43 @@
+package io.huddle.room;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** What the room endpoints accept and answer. */
+public final class RoomRecords {
+  private RoomRecords() {}
+
+  @Schema(name = "CreateRoomRequest")
+  public record CreateRoomRequest(
+      @Schema(examples = "general", description = "1-64 letters, digits, spaces, _ - or .")
+          @NotNull(message = "id is required")
+          @NotBlank(message = "id must not be blank")
+          @Pattern(
+              regexp = "^[\\p{L}\\p{N} _.-]{1,64}$",
+              message = "id must be 1-64 characters of letters, digits, spaces, _ - or .")
+          String id,
+      @Schema(examples = "General chat", description = "1-100 characters")
+          @NotNull(message = "name is required")
+          @NotBlank(message = "name must not be blank")
+          @Size(max = 100, message = "name must be at most 100 characters")
+          String name) {}
+
+  @Schema(name = "Room")
+  public record RoomResponse(
+      @Schema(examples = "general") String id, @Schema(examples = "General chat") String name) {
+    static RoomResponse of(Room room) {
+      return new RoomResponse(room.id, room.name);
+    }
+  }
+
+  @Schema(name = "RoomList")
+  public record RoomList(List<RoomResponse> rooms) {}
+
+  @Schema(name = "Client", description = "A user connected to a room")
+  public record ClientResponse(
+      @Schema(examples = "1") String id, @Schema(examples = "alice") String username) {}
+}

@@ -1,0 +1,58 @@
+package io.huddle.room;
+
+import io.huddle.auth.AuthUser;
+import io.huddle.common.ApiException;
+import io.huddle.common.RequestValidator;
+import io.huddle.room.RoomRecords.CreateRoomRequest;
+import io.huddle.room.RoomRecords.RoomResponse;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import org.hibernate.exception.ConstraintViolationException;
+
+/** Room rules; rooms live in PostgreSQL so they survive restarts and are shared by replicas. */
+@ApplicationScoped
+public class RoomService {
+  private final RequestValidator validator;
+
+  public RoomService(RequestValidator validator) {
+    this.validator = validator;
+  }
+
+  @Transactional
+  public RoomResponse create(CreateRoomRequest request, AuthUser creator) {
+    validator.check(request);
+    if (request.name().codePointCount(0, request.name().length()) > 100) {
+      throw ApiException.badRequest("name must be at most 100 characters");
+    }
+    Room room = new Room();
+    room.id = request.id();
+    room.name = request.name();
+    room.createdBy = creator.id();
+    room.createdAt = Instant.now();
+    try {
+      // The primary key decides between concurrent creators; flush so it answers here.
+      room.persistAndFlush();
+    } catch (ConstraintViolationException e) {
+      if (e.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
+        throw ApiException.conflict("A room with id '" + request.id() + "' already exists");
+      }
+      throw ApiException.unauthorized("The account of this token no longer exists");
+    }
+    return RoomResponse.of(room);
+  }
+
+  @Transactional
+  public List<RoomResponse> list() {
+    return Room.<Room>listAll(Sort.by("createdAt").and("id")).stream()
+        .map(RoomResponse::of)
+        .toList();
+  }
+
+  @Transactional
+  public boolean exists(String roomId) {
+    return roomId != null && Room.count("id", roomId) > 0;
+  }
+}

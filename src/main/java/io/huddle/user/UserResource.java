@@ -1,0 +1,139 @@
+package io.huddle.user;
+
+import io.huddle.auth.AuthCookies;
+import io.huddle.auth.CurrentUser;
+import io.huddle.auth.RevocationService;
+import io.huddle.common.ApiException;
+import io.huddle.common.ErrorBody;
+import io.huddle.common.OpenApiDefinition;
+import io.huddle.user.UserRecords.LoginRequest;
+import io.huddle.user.UserRecords.LoginResponse;
+import io.huddle.user.UserRecords.MessageResponse;
+import io.huddle.user.UserRecords.SignupRequest;
+import io.huddle.user.UserRecords.UserResponse;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/user")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Users", description = "Sign up, log in, log out")
+public class UserResource {
+  private final UserService users;
+  private final RevocationService revocations;
+  private final AuthCookies cookies;
+  private final CurrentUser currentUser;
+
+  public UserResource(
+      UserService users, RevocationService revocations, AuthCookies cookies, CurrentUser current) {
+    this.users = users;
+    this.revocations = revocations;
+    this.cookies = cookies;
+    this.currentUser = current;
+  }
+
+  @POST
+  @Path("/signup")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Create an account")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
+      content = @Content(schema = @Schema(implementation = UserResponse.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Invalid field",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "Username or email taken",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response signup(SignupRequest request) {
+    return Response.status(201).entity(users.signup(request)).build();
+  }
+
+  @POST
+  @Path("/login")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Log in",
+      description = "Answers the token and also sets it as the HttpOnly access_token cookie.")
+  @APIResponse(
+      responseCode = "200",
+      description = "Logged in",
+      content = @Content(schema = @Schema(implementation = LoginResponse.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Missing field",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "401",
+      description = "Unknown email or wrong password (same answer for both)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response login(LoginRequest request) {
+    UserService.Login login = users.login(request);
+    return Response.ok(login.body())
+        .header(AuthCookies.HEADER, cookies.issue(login.token().token()))
+        .build();
+  }
+
+  @GET
+  @Path("/logout")
+  @Operation(
+      summary = "Log out",
+      description =
+          "Clears the cookie and revokes the presented token server-side until it expires."
+              + " Answers 200 with or without a valid token.")
+  @APIResponse(
+      responseCode = "200",
+      description = "Logged out",
+      content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+  public Response logoutGet() {
+    return logout();
+  }
+
+  @POST
+  @Path("/logout")
+  @Operation(summary = "Log out (POST form of the same call)")
+  @APIResponse(
+      responseCode = "200",
+      description = "Logged out",
+      content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+  public Response logout() {
+    currentUser.tokenIfValid().ifPresent(revocations::revoke);
+    return Response.ok(new MessageResponse("Successfully logged out"))
+        .header(AuthCookies.HEADER, cookies.clear())
+        .build();
+  }
+
+  @GET
+  @Path("/me")
+  @Authenticated
+  @SecurityRequirement(name = OpenApiDefinition.BEARER)
+  @SecurityRequirement(name = OpenApiDefinition.COOKIE)
+  @Operation(summary = "The logged-in user")
+  @APIResponse(
+      responseCode = "200",
+      description = "The user the token belongs to",
+      content = @Content(schema = @Schema(implementation = UserResponse.class)))
+  @APIResponse(
+      responseCode = "401",
+      description = "No valid token",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public UserResponse me() {
+    return users
+        .findById(currentUser.require().id())
+        .orElseThrow(() -> ApiException.unauthorized("The account of this token no longer exists"));
+  }
+}

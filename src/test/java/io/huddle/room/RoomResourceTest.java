@@ -1,0 +1,142 @@
+package io.huddle.room;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.huddle.support.Api;
+import io.huddle.support.Api.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+class RoomResourceTest {
+
+  private static Response create(TestUser user, Object body) {
+    return given()
+        .auth()
+        .oauth2(user.token())
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/ws/createRoom");
+  }
+
+  @Test
+  void createRoomAnswers201AndListsIt() {
+    TestUser user = Api.newUser();
+    String id = Api.unique("Café 1.a-b");
+    create(user, Map.of("id", id, "name", "Coffee talk"))
+        .then()
+        .statusCode(201)
+        .body("id", equalTo(id))
+        .body("name", equalTo("Coffee talk"));
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/getRooms")
+        .then()
+        .statusCode(200)
+        .body("rooms.id", hasItem(id))
+        .body("rooms.find { it.id == '" + id + "' }.name", equalTo("Coffee talk"));
+  }
+
+  @Test
+  void duplicateRoomIdIs409AndKeepsTheFirstName() {
+    TestUser user = Api.newUser();
+    String id = Api.unique("dup");
+    create(user, Map.of("id", id, "name", "First")).then().statusCode(201);
+    create(Api.newUser(), Map.of("id", id, "name", "Second"))
+        .then()
+        .statusCode(409)
+        .body("error", equalTo("A room with id '" + id + "' already exists"));
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/getRooms")
+        .then()
+        .body("rooms.find { it.id == '" + id + "' }.name", equalTo("First"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "has/slash", "semi;colon", "emoji😀", "x"})
+  void invalidRoomIdIs400(String id) {
+    TestUser user = Api.newUser();
+    String roomId = id.equals("x") ? "x".repeat(65) : id;
+    create(user, Map.of("id", roomId, "name", "Name"))
+        .then()
+        .statusCode(400)
+        .body("error", notNullValue());
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/getRooms")
+        .then()
+        .body("rooms.id", not(hasItem(roomId)));
+  }
+
+  @Test
+  void invalidOrMissingNameIs400() {
+    TestUser user = Api.newUser();
+    create(user, Map.of("id", Api.unique("n"), "name", ""))
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("name must not be blank"));
+    create(user, Map.of("id", Api.unique("n"), "name", "n".repeat(101)))
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("name must be at most 100 characters"));
+    create(user, Map.of("id", Api.unique("n")))
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("name is required"));
+    create(user, Map.of("id", Api.unique("n"), "name", "n".repeat(100))).then().statusCode(201);
+  }
+
+  @Test
+  void roomEndpointsNeedAToken() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", "anon-room", "name", "Anon"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(401)
+        .body("error", notNullValue());
+    given().get("/api/v1/ws/getRooms").then().statusCode(401).body("error", notNullValue());
+    given().get("/api/v1/ws/get/anything").then().statusCode(401);
+    TestUser user = Api.newUser();
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/getRooms")
+        .then()
+        .body("rooms.id", not(hasItem("anon-room")));
+  }
+
+  @Test
+  void clientsOfAnEmptyRoomIsAnEmptyListAndUnknownRoomIs404() {
+    TestUser user = Api.newUser();
+    String room = Api.newRoom(user);
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/get/" + room)
+        .then()
+        .statusCode(200)
+        .body("$", hasSize(0));
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/get/no-such-room")
+        .then()
+        .statusCode(404)
+        .body("error", equalTo("Room 'no-such-room' does not exist"));
+  }
+}
