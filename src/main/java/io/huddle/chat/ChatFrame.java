@@ -2,49 +2,108 @@ package io.huddle.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.huddle.message.StoredMessage;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * A server-to-client frame. Absent fields are left out of the JSON. {@code isDirect} is always
- * false on chat frames: the Go server's clients expect the field.
+ * A server-to-client frame; also the shape of a message in REST history pages. Absent fields are
+ * left out of the JSON. {@code isDirect} is always false on chat frames: the Go server's clients
+ * expect the field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"type", "roomId", "seq", "userId", "username", "content", "sentAt"})
 @RegisterForReflection
+@Schema(name = "ChatMessage")
 public record ChatFrame(
-    String type,
-    String roomId,
-    String userId,
-    String username,
-    String content,
+    @Schema(examples = "message") String type,
+    @Schema(examples = "general") String roomId,
+    @Schema(description = "The room's sequence number: gapless, increasing", examples = "42")
+        Long seq,
+    @Schema(examples = "1") String userId,
+    @Schema(examples = "alice") String username,
+    @Schema(examples = "hello") String content,
     Instant sentAt,
-    @JsonProperty("isDirect") Boolean isDirect,
-    String error) {
+    @JsonProperty("isDirect") @Schema(examples = "false") Boolean isDirect,
+    @Schema(hidden = true) String clientId,
+    @Schema(hidden = true) String error,
+    @Schema(hidden = true) List<ChatFrame> messages,
+    @Schema(hidden = true) Boolean truncated,
+    @Schema(hidden = true) Boolean duplicate) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String ERROR = "error";
+  public static final String ACK = "ack";
+  public static final String HISTORY = "history";
 
-  static ChatFrame message(String roomId, String userId, String username, String content) {
-    return new ChatFrame(MESSAGE, roomId, userId, username, content, now(), false, null);
+  public static ChatFrame message(StoredMessage m) {
+    return new ChatFrame(
+        MESSAGE,
+        m.roomId(),
+        m.seq(),
+        String.valueOf(m.userId()),
+        m.username(),
+        m.content(),
+        m.sentAt(),
+        false,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   static ChatFrame join(String roomId, String userId, String username) {
-    return new ChatFrame(
-        JOIN, roomId, userId, username, "New user joined the room", now(), false, null);
+    return presence(JOIN, roomId, userId, username, "New user joined the room");
   }
 
   static ChatFrame leave(String roomId, String userId, String username) {
+    return presence(LEAVE, roomId, userId, username, username + " has left the room");
+  }
+
+  private static ChatFrame presence(
+      String type, String roomId, String userId, String username, String content) {
     return new ChatFrame(
-        LEAVE, roomId, userId, username, username + " has left the room", now(), false, null);
+        type, roomId, null, userId, username, content, now(), false, null, null, null, null, null);
+  }
+
+  static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
+    return new ChatFrame(
+        ACK,
+        roomId,
+        seq,
+        null,
+        null,
+        null,
+        null,
+        null,
+        clientId,
+        null,
+        null,
+        null,
+        duplicate ? Boolean.TRUE : null);
+  }
+
+  static ChatFrame history(String roomId, List<ChatFrame> messages, Boolean truncated) {
+    return new ChatFrame(
+        HISTORY, roomId, null, null, null, null, null, null, null, null, messages, truncated, null);
+  }
+
+  static ChatFrame error(String clientId, String message) {
+    return new ChatFrame(
+        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null);
   }
 
   static ChatFrame error(String message) {
-    return new ChatFrame(ERROR, null, null, null, null, null, null, message);
+    return error(null, message);
   }
 
-  private static Instant now() {
+  static Instant now() {
     return Instant.ofEpochMilli(System.currentTimeMillis());
   }
 }

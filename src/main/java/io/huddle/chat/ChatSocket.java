@@ -30,7 +30,11 @@ public class ChatSocket {
 
   @OnOpen
   void onOpen(WebSocketConnection connection) {
-    hub.join(connection.pathParam("roomId"), connection, CurrentUser.fromToken(token));
+    hub.join(
+        connection.pathParam("roomId"),
+        connection,
+        CurrentUser.fromToken(token),
+        ChatUpgradeCheck.since(connection.handshakeRequest().query()));
   }
 
   @OnTextMessage

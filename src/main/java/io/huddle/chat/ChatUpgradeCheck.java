@@ -30,6 +30,11 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
     if (!origins.allows(context.httpRequest())) {
       return CheckResult.rejectUpgrade(403);
     }
+    try {
+      since(context.httpRequest().query());
+    } catch (IllegalArgumentException e) {
+      return CheckResult.rejectUpgrade(400);
+    }
     String roomId = context.pathParam("roomId");
     return Uni.createFrom()
         .item(() -> rooms.exists(roomId))
@@ -37,5 +42,30 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
         .map(
             exists ->
                 exists ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(404));
+  }
+
+  /**
+   * The {@code since} query parameter: the last seq the client has, for catch-up.
+   *
+   * @return null when absent
+   * @throws IllegalArgumentException when it is not a non-negative integer
+   */
+  static Long since(String query) {
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (!name.equals("since")) {
+        continue;
+      }
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      if (!value.matches("\\d{1,18}")) {
+        throw new IllegalArgumentException("since must be a non-negative integer");
+      }
+      return Long.parseLong(value);
+    }
+    return null;
   }
 }

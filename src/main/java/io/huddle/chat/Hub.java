@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.HuddleConfig;
+import io.huddle.message.MessageStore;
+import io.huddle.message.MessageWriter;
+import io.huddle.message.StoredMessage;
 import io.huddle.room.RoomRecords.ClientResponse;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -37,11 +40,20 @@ public class Hub {
   private final Broker broker;
   private final ObjectMapper mapper;
   private final HuddleConfig config;
+  private final MessageWriter writer;
+  private final MessageStore store;
 
-  public Hub(Broker broker, ObjectMapper mapper, HuddleConfig config) {
+  public Hub(
+      Broker broker,
+      ObjectMapper mapper,
+      HuddleConfig config,
+      MessageWriter writer,
+      MessageStore store) {
     this.broker = broker;
     this.mapper = mapper;
     this.config = config;
+    this.writer = writer;
+    this.store = store;
   }
 
   @PostConstruct
@@ -49,12 +61,24 @@ public class Hub {
     broker.subscribe(this::deliver);
   }
 
-  /** Adds a connection to its room; announces the user if this is its first connection there. */
-  public void join(String roomId, WebSocketConnection connection, AuthUser user) {
+  /**
+   * Adds a connection to its room, sends it the room's history, then its live frames, with no gap
+   * and no duplicate between the two. Blocking (reads PostgreSQL): call it from a worker thread.
+   *
+   * @param since the last seq the client has (catch-up after a reconnect), or null for the latest
+   *     {@code huddle.history.join-limit} messages
+   */
+  public void join(String roomId, WebSocketConnection connection, AuthUser user, Long since) {
     Context context = Vertx.currentContext();
     Member member =
         new Member(
-            connection, roomId, user, context, config.chat().maxBacklog(), this::evictSlowConsumer);
+            connection,
+            roomId,
+            user,
+            context,
+            config.chat().maxBacklog(),
+            config.chat().stallTimeout().toNanos(),
+            this::evictSlowConsumer);
     members.put(connection.id(), member);
     boolean[] firstOfUser = new boolean[1];
     rooms.compute(
@@ -67,6 +91,33 @@ public class Hub {
     if (firstOfUser[0]) {
       broker.publish(ChatFrame.join(roomId, member.userId, user.username()));
     }
+    sendHistory(member, since);
+  }
+
+  private void sendHistory(Member member, Long since) {
+    HuddleConfig.History history = config.history();
+    List<StoredMessage> messages;
+    try {
+      messages =
+          !history.enabled()
+              ? List.of()
+              : since == null
+                  ? store.latest(member.roomId, 0, history.joinLimit())
+                  : store.latest(member.roomId, since, history.catchUpLimit());
+    } catch (RuntimeException e) {
+      Log.warnf("History of room %s unavailable: %s", member.roomId, e.getMessage());
+      member.goLive(encode(ChatFrame.error("History is unavailable right now")), Long.MAX_VALUE);
+      return;
+    }
+    List<ChatFrame> frames = messages.stream().map(ChatFrame::message).toList();
+    long covered = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
+    Boolean truncated = null;
+    if (since != null) {
+      covered = Math.max(covered, since);
+      // More was missed than this frame carries (bound or retention): page the rest over REST.
+      truncated = !messages.isEmpty() && messages.get(0).seq() > since + 1;
+    }
+    member.goLive(encode(ChatFrame.history(member.roomId, frames, truncated)), covered);
   }
 
   /** Removes a connection; announces the user's leave when it was its last one in the room. */
@@ -77,7 +128,10 @@ public class Hub {
     }
   }
 
-  /** A text frame from a client: publish it, or answer an error frame to the sender only. */
+  /**
+   * A text frame from a client: queue it for storage, or answer an error frame to the sender only.
+   * Once stored, the sender gets an ack (when it sent a clientId) and the room gets the message.
+   */
   public void receive(WebSocketConnection connection, String text) {
     Member member = members.get(connection.id());
     if (member == null) {
@@ -86,18 +140,47 @@ public class Hub {
     InboundFrames.Parsed parsed =
         InboundFrames.parse(text, mapper, config.chat().maxContentLength());
     if (parsed.error() != null) {
-      sendError(member, parsed.error());
+      member.offer(encode(ChatFrame.error(parsed.clientId(), parsed.error())));
       return;
     }
-    broker.publish(
-        ChatFrame.message(member.roomId, member.userId, member.user.username(), parsed.content()));
+    String clientId = parsed.clientId();
+    MessageWriter.Pending pending =
+        new MessageWriter.Pending(
+            member.roomId,
+            member.user.id(),
+            member.user.username(),
+            parsed.content(),
+            clientId,
+            ChatFrame.now(),
+            result -> stored(member, clientId, result));
+    if (!writer.submit(pending)) {
+      member.offer(
+          encode(
+              ChatFrame.error(clientId, "Server busy: message not stored, send it again later")));
+    }
+  }
+
+  /** Runs on the writer thread after the commit, in seq order. */
+  private void stored(Member member, String clientId, MessageWriter.Result result) {
+    if (result.error() != null) {
+      member.offer(encode(ChatFrame.error(clientId, result.error())));
+      return;
+    }
+    StoredMessage message = result.message();
+    if (clientId != null) {
+      member.offer(
+          encode(ChatFrame.ack(message.roomId(), clientId, message.seq(), result.duplicate())));
+    }
+    if (!result.duplicate()) {
+      broker.publish(ChatFrame.message(message));
+    }
   }
 
   /** Answers an error frame to one connection. */
   public void reject(WebSocketConnection connection, String error) {
     Member member = members.get(connection.id());
     if (member != null) {
-      sendError(member, error);
+      member.offer(encode(ChatFrame.error(error)));
     }
   }
 
@@ -124,16 +207,13 @@ public class Hub {
       return;
     }
     String text = encode(frame);
+    long seq = frame.seq() == null ? 0 : frame.seq();
     // One delivery at a time per room, so every member queues the room's frames in one order.
     synchronized (room) {
       for (Member member : room.snapshot()) {
-        member.offer(text);
+        member.offer(text, seq);
       }
     }
-  }
-
-  private void sendError(Member member, String error) {
-    member.offer(encode(ChatFrame.error(error)));
   }
 
   private void remove(Member member) {

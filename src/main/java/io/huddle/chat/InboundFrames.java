@@ -11,19 +11,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class InboundFrames {
   private InboundFrames() {}
 
-  /** Either the content to publish, or the reason the frame was refused. */
-  record Parsed(String content, String error) {
-    static Parsed ok(String content) {
-      return new Parsed(content, null);
+  static final int MAX_CLIENT_ID_LENGTH = 64;
+
+  /** Either the content to publish (with the client's idempotency key), or why it was refused. */
+  record Parsed(String content, String clientId, String error) {
+    static Parsed ok(String content, String clientId) {
+      return new Parsed(content, clientId, null);
     }
 
     static Parsed refused(String error) {
-      return new Parsed(null, error);
+      return new Parsed(null, null, error);
+    }
+
+    static Parsed refused(String clientId, String error) {
+      return new Parsed(null, clientId, error);
     }
   }
 
   static Parsed parse(String text, ObjectMapper mapper, int maxContentLength) {
     String content;
+    String clientId = null;
     if (text.stripLeading().startsWith("{")) {
       JsonNode node;
       try {
@@ -47,15 +54,30 @@ final class InboundFrames {
         return Parsed.refused("\"content\" must be a string");
       }
       content = value.asText();
+      JsonNode key = node.get("clientId");
+      if (key != null && !key.isNull()) {
+        if (!key.isTextual()
+            || key.asText().isEmpty()
+            || key.asText().length() > MAX_CLIENT_ID_LENGTH
+            || key.asText().indexOf('\0') >= 0) {
+          return Parsed.refused("\"clientId\" must be a string of 1-64 characters");
+        }
+        clientId = key.asText();
+      }
     } else {
       content = text;
     }
     if (content.isBlank()) {
-      return Parsed.refused("Message content must not be blank");
+      return Parsed.refused(clientId, "Message content must not be blank");
     }
     if (content.codePointCount(0, content.length()) > maxContentLength) {
-      return Parsed.refused("Message content must be at most " + maxContentLength + " characters");
+      return Parsed.refused(
+          clientId, "Message content must be at most " + maxContentLength + " characters");
     }
-    return Parsed.ok(content);
+    if (content.indexOf('\0') >= 0) {
+      // PostgreSQL text cannot hold NUL; refuse it here rather than fail at write time.
+      return Parsed.refused(clientId, "Message content must not contain NUL characters");
+    }
+    return Parsed.ok(content, clientId);
   }
 }

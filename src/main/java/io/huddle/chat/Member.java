@@ -3,6 +3,8 @@ package io.huddle.chat;
 import io.huddle.auth.AuthUser;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +13,14 @@ import java.util.function.Consumer;
 /**
  * One open connection in a room, with its own bounded outbound queue. Frames are written on the
  * connection's own event loop; frames not yet written count against the bound, so a client that
- * stops reading fills only its own queue and is then evicted.
+ * stops reading fills only its own queue and is then evicted: when the queue reaches {@code
+ * huddle.chat.max-backlog} frames, or when frames have waited with none written for {@code
+ * huddle.chat.stall-timeout}. Bursts to a client that keeps reading (a group commit can hand it
+ * hundreds of frames at once) do not trip it.
+ *
+ * <p>A new member starts out syncing: live frames are held back until its history frame is queued,
+ * then those the history already covered (by seq) are dropped. Subscribing before reading the
+ * history and skipping the overlap leaves neither a gap nor a duplicate.
  */
 final class Member {
   final WebSocketConnection connection;
@@ -21,6 +30,7 @@ final class Member {
 
   private final Context context;
   private final int maxBacklog;
+  private final long stallNanos;
   private final Consumer<Member> onOverflow;
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger backlog = new AtomicInteger();
@@ -28,12 +38,23 @@ final class Member {
   private final AtomicBoolean evicted = new AtomicBoolean();
   private final Runnable drain = this::drain;
 
+  private record Held(String frame, long seq) {}
+
+  /** Frames held back while syncing; null once live. Guarded by {@code this}. */
+  private List<Held> held = new ArrayList<>();
+
+  private volatile boolean live;
+
+  /** When a queued frame was last written (or the queue last started filling from empty). */
+  private volatile long lastProgress = System.nanoTime();
+
   Member(
       WebSocketConnection connection,
       String roomId,
       AuthUser user,
       Context context,
       int maxBacklog,
+      long stallNanos,
       Consumer<Member> onOverflow) {
     this.connection = connection;
     this.roomId = roomId;
@@ -41,25 +62,75 @@ final class Member {
     this.userId = String.valueOf(user.id());
     this.context = context;
     this.maxBacklog = maxBacklog;
+    this.stallNanos = stallNanos;
     this.onOverflow = onOverflow;
   }
 
-  /** Queues a pre-encoded frame; never blocks. */
+  /** Queues a pre-encoded frame that is not part of the room's sequence (seq 0); never blocks. */
   void offer(String frame) {
+    offer(frame, 0);
+  }
+
+  /** Queues a pre-encoded frame carrying the room's {@code seq}; never blocks. */
+  void offer(String frame, long seq) {
+    if (!live) {
+      synchronized (this) {
+        if (held != null) {
+          if (held.size() >= maxBacklog) {
+            overflow();
+          } else {
+            held.add(new Held(frame, seq));
+          }
+          return;
+        }
+      }
+    }
+    enqueue(frame);
+  }
+
+  /**
+   * Queues the history frame, then the held-back live frames it does not cover, and goes live.
+   *
+   * @param coveredSeq the highest seq the history frame contains (or the client already has)
+   */
+  void goLive(String historyFrame, long coveredSeq) {
+    synchronized (this) {
+      enqueue(historyFrame);
+      for (Held h : held) {
+        if (h.seq() == 0 || h.seq() > coveredSeq) {
+          enqueue(h.frame());
+        }
+      }
+      held = null;
+      live = true;
+    }
+  }
+
+  private void enqueue(String frame) {
     if (evicted.get()) {
       return;
     }
-    if (backlog.incrementAndGet() > maxBacklog) {
+    int waiting = backlog.getAndIncrement();
+    long now = System.nanoTime();
+    if (waiting == 0) {
+      lastProgress = now;
+    } else if (waiting >= maxBacklog || now - lastProgress > stallNanos) {
+      // Frames wait only when the kernel's socket buffer is full: past the bound, or with no write
+      // completing for the stall timeout, the client is not reading.
       backlog.decrementAndGet();
-      if (evicted.compareAndSet(false, true)) {
-        queue.clear();
-        onOverflow.accept(this);
-      }
+      overflow();
       return;
     }
     queue.add(frame);
     if (drainScheduled.compareAndSet(false, true)) {
       runOnContext(drain);
+    }
+  }
+
+  private void overflow() {
+    if (evicted.compareAndSet(false, true)) {
+      queue.clear();
+      onOverflow.accept(this);
     }
   }
 
@@ -80,6 +151,11 @@ final class Member {
     return evicted.get();
   }
 
+  private void written() {
+    lastProgress = System.nanoTime();
+    backlog.decrementAndGet();
+  }
+
   private void drain() {
     drainScheduled.set(false);
     String frame;
@@ -88,10 +164,7 @@ final class Member {
         queue.clear();
         return;
       }
-      connection
-          .sendText(frame)
-          .subscribe()
-          .with(ok -> backlog.decrementAndGet(), failure -> backlog.decrementAndGet());
+      connection.sendText(frame).subscribe().with(ok -> written(), failure -> written());
     }
   }
 }

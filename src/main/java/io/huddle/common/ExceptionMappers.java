@@ -9,6 +9,7 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.hibernate.exception.JDBCConnectionException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps every failure to {@code {"error": "..."}}; internal details only reach the log. */
@@ -44,6 +45,12 @@ public class ExceptionMappers {
       return error(status, "Internal server error");
     }
     return error(status, sentenceFor(status));
+  }
+
+  @ServerExceptionMapper
+  public Response databaseDown(JDBCConnectionException e) {
+    Log.warnf("Database unreachable: %s", e.getMessage());
+    return error(503, "The database is unavailable; try again shortly");
   }
 
   @ServerExceptionMapper

@@ -2,6 +2,7 @@ package io.huddle.common;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ public interface HuddleConfig {
   Websocket websocket();
 
   Chat chat();
+
+  History history();
 
   interface Token {
     /** How long an issued token (and its cookie) is valid. */
@@ -39,8 +42,57 @@ public interface HuddleConfig {
     int maxContentLength();
 
     /** Frames queued for one connection before it is closed as a slow consumer. */
-    @WithDefault("1000")
+    @WithDefault("4096")
     @Min(1)
     int maxBacklog();
+
+    /** How long frames may wait for a connection with none written before it is closed. */
+    @WithDefault("2S")
+    Duration stallTimeout();
+  }
+
+  interface History {
+    /** Store messages in PostgreSQL. Off only for benchmarks that measure durability's cost. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Latest messages sent in the history frame when a client joins without ?since. */
+    @WithDefault("50")
+    @Min(0)
+    @Max(500)
+    int joinLimit();
+
+    /** Most messages one catch-up (?since=) history frame carries. */
+    @WithDefault("1000")
+    @Min(1)
+    int catchUpLimit();
+
+    /** Most messages written in one group-commit transaction. */
+    @WithDefault("512")
+    @Min(1)
+    int maxBatch();
+
+    /** Messages waiting to be written before new ones are refused (back-pressure). */
+    @WithDefault("10000")
+    @Min(1)
+    int queueCapacity();
+
+    /** How long the writer retries a failing batch before telling senders it was not stored. */
+    @WithDefault("5S")
+    Duration writeTimeout();
+
+    Retention retention();
+  }
+
+  interface Retention {
+    /** Keep at most this many messages per room (off when unset). */
+    Optional<@Min(1) Long> maxMessages();
+
+    /** Keep messages at most this long (off when unset). */
+    Optional<Duration> maxAge();
+
+    /** How often the pruning job runs. */
+    @WithDefault("1H")
+    Duration interval();
   }
 }

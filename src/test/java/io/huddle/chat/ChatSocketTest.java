@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -189,8 +188,9 @@ class ChatSocketTest {
       WsClient tab1 = joinAndSettle(bob, room);
       a.next(f -> isJoinOf(f, bob));
       WsClient tab2 = join(bob, room);
-      // The upgrade completes before the Hub has the connection; wait for it.
-      Awaitility.await().atMost(WsClient.TIMEOUT).until(() -> hub.connections(room) == 3);
+      // The history frame comes once the Hub has the connection.
+      tab2.nextOfType("history");
+      assertEquals(3, hub.connections(room));
       // No second join notice: the next thing Alice sees is her own marker.
       a.send("marker-1");
       assertTrue(isMessage(a.next(), "marker-1"));
@@ -228,7 +228,7 @@ class ChatSocketTest {
     String room = Api.newRoom(alice);
     String path = "/api/v1/ws/joinRoom/" + room + "?userId=999999&username=mallory";
     try (WsClient a = WsClient.open(vertx, WsClient.toPath(base, path).bearer(alice.token()))) {
-      JsonNode joined = a.next();
+      JsonNode joined = a.nextOfType("join");
       assertEquals(alice.id(), joined.path("userId").asText());
       a.send("who am i");
       JsonNode message = a.next(f -> isMessage(f, "who am i"));
@@ -322,7 +322,7 @@ class ChatSocketTest {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);
     try (WsClient a = WsClient.open(vertx, WsClient.to(base, room).cookie(alice.token()))) {
-      assertTrue(isJoinOf(a.next(), alice));
+      assertTrue(isJoinOf(a.nextOfType("join"), alice));
     }
     String carrier =
         URLEncoder.encode(
@@ -332,7 +332,7 @@ class ChatSocketTest {
     try (WsClient a =
         WsClient.open(vertx, WsClient.to(base, room).subprotocol("huddle").subprotocol(carrier))) {
       assertEquals("huddle", a.selectedSubprotocol());
-      assertTrue(isJoinOf(a.next(), alice));
+      assertTrue(isJoinOf(a.nextOfType("join"), alice));
     }
   }
 
@@ -350,7 +350,7 @@ class ChatSocketTest {
     String own = "http://" + base.getHost() + ":" + base.getPort();
     try (WsClient a =
         WsClient.open(vertx, WsClient.to(base, room).cookie(alice.token()).header("Origin", own))) {
-      assertTrue(isJoinOf(a.next(), alice));
+      assertTrue(isJoinOf(a.nextOfType("join"), alice));
     }
     // Configured in application.properties (%test) as an extra allowed origin.
     try (WsClient a =
@@ -359,7 +359,7 @@ class ChatSocketTest {
             WsClient.to(base, room)
                 .cookie(alice.token())
                 .header("Origin", "https://allowed.example"))) {
-      assertTrue(isJoinOf(a.next(), alice));
+      assertTrue(isJoinOf(a.nextOfType("join"), alice));
     }
   }
 

@@ -185,8 +185,14 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** Nothing arrives for a while: the absence of a frame. */
-  public void assertNoFrameFor(Duration quiet) throws InterruptedException {
-    String frame = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+  public void assertNoFrameFor(Duration quiet) {
+    String frame;
+    try {
+      frame = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
     if (frame != null) {
       fail("unexpected frame: " + frame);
     }

@@ -1,0 +1,120 @@
+package io.huddle.chat;
+
+import io.huddle.common.ApiException;
+import io.huddle.common.ErrorBody;
+import io.huddle.common.OpenApiDefinition;
+import io.huddle.message.MessageStore;
+import io.huddle.room.RoomService;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A room's stored messages, page by page. */
+@Path("/api/v1/rooms/{roomId}/messages")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = OpenApiDefinition.BEARER)
+@SecurityRequirement(name = OpenApiDefinition.COOKIE)
+@Tag(name = "History", description = "Messages kept in PostgreSQL")
+public class HistoryResource {
+  static final int MAX_LIMIT = 500;
+  static final int DEFAULT_LIMIT = 50;
+
+  private final MessageStore store;
+  private final RoomService rooms;
+
+  public HistoryResource(MessageStore store, RoomService rooms) {
+    this.store = store;
+    this.rooms = rooms;
+  }
+
+  @Schema(name = "MessagePage")
+  public record MessagePage(
+      @Schema(description = "Oldest first") List<ChatFrame> messages,
+      @Schema(description = "Whether more messages lie beyond this page in the paging direction")
+          boolean hasMore) {}
+
+  @GET
+  @Operation(
+      summary = "Page through a room's messages",
+      description =
+          "Without parameters: the newest `limit` messages. `before=S`: the `limit` messages just"
+              + " before seq S (page backwards). `after=S`: the `limit` messages just after seq S"
+              + " (page forwards, e.g. to catch up). Both: the messages between them. Each page is"
+              + " oldest first.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of messages",
+      content = @Content(schema = @Schema(implementation = MessagePage.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "A parameter is not a valid number or out of range",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "401",
+      description = "No valid token",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "Unknown room",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public MessagePage messages(
+      @PathParam("roomId") String roomId,
+      @Parameter(
+              description = "Only messages with a smaller seq",
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
+          @QueryParam("before")
+          String before,
+      @Parameter(
+              description = "Only messages with a larger seq",
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+          @QueryParam("after")
+          String after,
+      @Parameter(
+              description = "Page size, 1-500 (default 50)",
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
+          @QueryParam("limit")
+          String limit) {
+    Long beforeSeq = number("before", before, 1, Long.MAX_VALUE);
+    Long afterSeq = number("after", after, 0, Long.MAX_VALUE);
+    Long size = number("limit", limit, 1, MAX_LIMIT);
+    if (!rooms.exists(roomId)) {
+      throw ApiException.notFound("Room '" + roomId + "' does not exist");
+    }
+    MessageStore.Page page =
+        store.page(roomId, beforeSeq, afterSeq, size == null ? DEFAULT_LIMIT : size.intValue());
+    return new MessagePage(
+        page.messages().stream().map(ChatFrame::message).toList(), page.hasMore());
+  }
+
+  /** Query numbers arrive as text so that a bad one gets a 400 with a sentence, not a 404. */
+  private static Long number(String name, String value, long min, long max) {
+    if (value == null) {
+      return null;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + " must be a whole number");
+    }
+    if (parsed < min || parsed > max) {
+      throw ApiException.badRequest(
+          name + " must be " + (max == Long.MAX_VALUE ? "at least " + min : min + "-" + max));
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,42 @@
+package io.huddle.message;
+
+import io.huddle.user.User;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Read side of the messages table; rows are written by {@link MessageWriter} only. */
+@Entity
+@Table(name = "messages")
+public class Message extends PanacheEntityBase {
+  @Id public Long id;
+
+  @Column(name = "room_id", nullable = false)
+  public String roomId;
+
+  @Column(nullable = false)
+  public long seq;
+
+  @ManyToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "user_id")
+  public User user;
+
+  @Column(nullable = false)
+  public String content;
+
+  @Column(name = "client_id")
+  public String clientId;
+
+  @Column(name = "sent_at", nullable = false)
+  public Instant sentAt;
+
+  StoredMessage toStored() {
+    return new StoredMessage(roomId, seq, user.id, user.username, content, sentAt);
+  }
+}
