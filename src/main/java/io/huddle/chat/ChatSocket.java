@@ -3,7 +3,6 @@ package io.huddle.chat;
 import io.huddle.auth.CurrentUser;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -23,7 +22,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 public class ChatSocket {
   static final String ID = "huddle-room";
-  static final int MESSAGE_TOO_BIG = 1009;
 
   @Inject Hub hub;
   @Inject JsonWebToken token;
@@ -44,7 +42,10 @@ public class ChatSocket {
 
   @OnBinaryMessage
   void onBinary(Buffer data, WebSocketConnection connection) {
-    hub.reject(connection, "Binary frames are not supported: send text or a JSON object");
+    hub.reject(
+        connection,
+        ChatMetrics.Rejection.BINARY_FRAME,
+        "Binary frames are not supported: send text or a JSON object");
   }
 
   @OnClose
@@ -56,13 +57,11 @@ public class ChatSocket {
   void onError(Throwable failure, WebSocketConnection connection) {
     String message = String.valueOf(failure.getMessage()).toLowerCase();
     if (failure instanceof IllegalStateException && message.contains("max message size")) {
-      connection
-          .close(new CloseReason(MESSAGE_TOO_BIG, "Message too big"))
-          .subscribe()
-          .with(ok -> {}, e -> {});
+      hub.tooLarge(connection);
       return;
     }
     Log.warnf(failure, "WebSocket error on connection %s", connection.id());
-    hub.reject(connection, "The server could not handle that frame");
+    hub.reject(
+        connection, ChatMetrics.Rejection.INVALID_FRAME, "The server could not handle that frame");
   }
 }

@@ -14,10 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ChatUpgradeCheck implements HttpUpgradeCheck {
   private final OriginPolicy origins;
   private final RoomService rooms;
+  private final Hub hub;
 
-  public ChatUpgradeCheck(OriginPolicy origins, RoomService rooms) {
+  public ChatUpgradeCheck(OriginPolicy origins, RoomService rooms, Hub hub) {
     this.origins = origins;
     this.rooms = rooms;
+    this.hub = hub;
   }
 
   @Override
@@ -27,6 +29,10 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
 
   @Override
   public Uni<CheckResult> perform(HttpUpgradeContext context) {
+    if (!hub.accepting()) {
+      // Shutting down: the client should reconnect to another replica.
+      return CheckResult.rejectUpgrade(503);
+    }
     if (!origins.allows(context.httpRequest())) {
       return CheckResult.rejectUpgrade(403);
     }

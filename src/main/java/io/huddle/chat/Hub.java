@@ -9,19 +9,30 @@ import io.huddle.message.MessageWriter;
 import io.huddle.message.StoredMessage;
 import io.huddle.room.RoomRecords.ClientResponse;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Owns room membership on this node: room → members, and connection → member for clean-up. Events
@@ -34,6 +45,12 @@ public class Hub {
   /** Close code for a client that does not keep up (policy violation). */
   static final int SLOW_CONSUMER_CLOSE = 1008;
 
+  /** Close code for server shutdown: reconnect elsewhere. */
+  static final int GOING_AWAY = 1001;
+
+  /** Close code for a client message over the size limit. */
+  static final int MESSAGE_TOO_BIG = 1009;
+
   private final ConcurrentHashMap<String, RoomMembers> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
   private final AtomicLong slowConsumerEvictions = new AtomicLong();
@@ -42,23 +59,94 @@ public class Hub {
   private final HuddleConfig config;
   private final MessageWriter writer;
   private final MessageStore store;
+  private final ChatMetrics metrics;
+  private final Optional<Duration> shutdownDelay;
+  private volatile boolean draining;
 
   public Hub(
       Broker broker,
       ObjectMapper mapper,
       HuddleConfig config,
       MessageWriter writer,
-      MessageStore store) {
+      MessageStore store,
+      ChatMetrics metrics,
+      @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
     this.broker = broker;
     this.mapper = mapper;
     this.config = config;
     this.writer = writer;
     this.store = store;
+    this.metrics = metrics;
+    this.shutdownDelay = shutdownDelay;
   }
 
   @PostConstruct
   void start() {
     broker.subscribe(this::deliver);
+    metrics.gauge("huddle.connections.open", "Open room WebSockets on this node", members::size);
+    metrics.gauge("huddle.rooms.active", "Rooms with members on this node", rooms::size);
+    metrics.gauge("huddle.messages.write.queue", "Messages waiting to be stored", writer::queued);
+  }
+
+  /** False once shutdown has begun: new sockets are refused and readiness reports DOWN. */
+  public boolean accepting() {
+    return !draining;
+  }
+
+  /** The shutdown delay (if configured) starts: refuse new sockets, let the balancer notice. */
+  void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+    draining = true;
+  }
+
+  /**
+   * Quarkus waits for open requests (every WebSocket is one) before it fires ShutdownEvent, so the
+   * sockets must be closed from the signal itself: a JVM shutdown hook runs as SIGTERM arrives,
+   * refuses new sockets at once, and after the shutdown delay closes the open ones with 1001.
+   */
+  void onStart(@Observes StartupEvent event) {
+    if (LaunchMode.current() == LaunchMode.NORMAL) {
+      Runtime.getRuntime().addShutdownHook(new Thread(this::drainOnSignal, "huddle-drain"));
+    }
+  }
+
+  private void drainOnSignal() {
+    draining = true;
+    try {
+      Thread.sleep(shutdownDelay.orElse(Duration.ZERO).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeAll();
+  }
+
+  /** Runs before the message writer commits what is queued (a later observer). */
+  void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+    draining = true;
+    closeAll();
+  }
+
+  /** Closes every socket with 1001 so clients reconnect to another replica. */
+  private void closeAll() {
+    List<Member> open = new ArrayList<>(members.values());
+    if (open.isEmpty()) {
+      return;
+    }
+    Log.infof("Shutting down: closing %d WebSocket(s) with 1001", open.size());
+    CountDownLatch closed = new CountDownLatch(open.size());
+    for (Member member : open) {
+      member.runOnContext(
+          () ->
+              member
+                  .connection
+                  .close(new CloseReason(GOING_AWAY, "Server shutting down"))
+                  .subscribe()
+                  .with(ok -> closed.countDown(), failure -> closed.countDown()));
+    }
+    try {
+      closed.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -140,6 +228,7 @@ public class Hub {
     InboundFrames.Parsed parsed =
         InboundFrames.parse(text, mapper, config.chat().maxContentLength());
     if (parsed.error() != null) {
+      metrics.rejected(ChatMetrics.Rejection.INVALID_FRAME);
       member.offer(encode(ChatFrame.error(parsed.clientId(), parsed.error())));
       return;
     }
@@ -163,6 +252,7 @@ public class Hub {
   /** Runs on the writer thread after the commit, in seq order. */
   private void stored(Member member, String clientId, MessageWriter.Result result) {
     if (result.error() != null) {
+      metrics.rejected(ChatMetrics.Rejection.NOT_STORED);
       member.offer(encode(ChatFrame.error(clientId, result.error())));
       return;
     }
@@ -176,12 +266,22 @@ public class Hub {
     }
   }
 
-  /** Answers an error frame to one connection. */
-  public void reject(WebSocketConnection connection, String error) {
+  /** Answers an error frame to one connection, counting the refused frame. */
+  public void reject(WebSocketConnection connection, ChatMetrics.Rejection reason, String error) {
+    metrics.rejected(reason);
     Member member = members.get(connection.id());
     if (member != null) {
       member.offer(encode(ChatFrame.error(error)));
     }
+  }
+
+  /** A frame over the size limit: counted, and the connection closed with 1009. */
+  public void tooLarge(WebSocketConnection connection) {
+    metrics.rejected(ChatMetrics.Rejection.TOO_LARGE);
+    connection
+        .close(new CloseReason(MESSAGE_TOO_BIG, "Message too big"))
+        .subscribe()
+        .with(ok -> {}, failure -> {});
   }
 
   /** Users connected to a room on this node, each once, in order of arrival. */
@@ -206,14 +306,20 @@ public class Hub {
     if (room == null) {
       return;
     }
+    long start = System.nanoTime();
     String text = encode(frame);
     long seq = frame.seq() == null ? 0 : frame.seq();
+    int fanOut;
     // One delivery at a time per room, so every member queues the room's frames in one order.
     synchronized (room) {
-      for (Member member : room.snapshot()) {
+      Member[] targets = room.snapshot();
+      for (Member member : targets) {
         member.offer(text, seq);
       }
+      fanOut = targets.length;
     }
+    metrics.delivered(fanOut);
+    metrics.fanOut().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   private void remove(Member member) {
@@ -231,6 +337,7 @@ public class Hub {
 
   private void evictSlowConsumer(Member member) {
     slowConsumerEvictions.incrementAndGet();
+    metrics.slowConsumer();
     Log.warnf(
         "Closing slow consumer %s (user %s, room %s): more than %d frames unsent",
         member.connection.id(), member.userId, member.roomId, config.chat().maxBacklog());

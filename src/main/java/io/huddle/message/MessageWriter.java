@@ -6,6 +6,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Array;
@@ -83,7 +84,7 @@ public class MessageWriter {
   }
 
   /** Stops taking messages and writes what is queued, so nothing accepted is lost on shutdown. */
-  void stop(@Observes ShutdownEvent event) {
+  void stop(@Observes @Priority(10) ShutdownEvent event) {
     accepting = false;
     try {
       thread.join(config.writeTimeout().toMillis() + 5_000);

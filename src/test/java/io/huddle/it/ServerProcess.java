@@ -1,0 +1,188 @@
+package io.huddle.it;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Huddle server as a real process: the packaged jar ({@code target/quarkus-app}), in the prod
+ * profile, against a PostgreSQL this class starts (embedded) and keys it generates. Used by the
+ * integration tests that need to stop, kill or multiply the server.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+  private static EmbeddedPostgres database;
+  private static Path keys;
+
+  private final String name;
+  private final int port;
+  private final Map<String, String> env;
+  private final Path log;
+  private Process process;
+
+  private ServerProcess(String name, int port, Map<String, String> env) {
+    this.name = name;
+    this.port = port;
+    this.env = env;
+    this.log = Path.of("target/it-logs/" + name + ".log");
+  }
+
+  /** Starts a server and waits until it is ready. */
+  public static ServerProcess start(String name, Map<String, String> extraEnv) throws Exception {
+    ServerProcess server = new ServerProcess(name, freePort(), environment(extraEnv));
+    server.launch();
+    return server;
+  }
+
+  /** The shared database and keys, created once per test JVM. */
+  private static synchronized Map<String, String> environment(Map<String, String> extra)
+      throws Exception {
+    if (!Files.exists(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: run the ITs with ./mvnw verify");
+    }
+    if (database == null) {
+      database = EmbeddedPostgres.builder().start();
+      keys = Files.createTempDirectory("huddle-it-keys");
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      KeyPair pair = generator.generateKeyPair();
+      Files.writeString(
+          keys.resolve("private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+      Files.writeString(
+          keys.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", database.getJdbcUrl("postgres", "postgres"));
+    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", keys.resolve("private.pem").toString());
+    env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.resolve("public.pem").toString());
+    env.put("HUDDLE_TOKEN_COOKIE_SECURE", "false");
+    env.putAll(extra);
+    return env;
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void launch() throws Exception {
+    Files.createDirectories(log.getParent());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    process = builder.start();
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  /** Starts the server again (same port, database and settings) after a stop or kill. */
+  public void restart() throws Exception {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    launch();
+  }
+
+  public URI base() {
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** HTTP status of GET path (no body), or -1 when the server does not answer. */
+  public int status(String path) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private void awaitReady(Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited at start; see " + log.toAbsolutePath());
+      }
+      if (status("/q/health/ready") == 200) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " not ready in " + within + "; see " + log);
+  }
+
+  /** SIGTERM: the graceful shutdown path. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: the node dies without saying goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the process to end; answers whether it did within the time. */
+  public boolean awaitExit(Duration within) throws InterruptedException {
+    return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public List<String> logLines() throws IOException {
+    return Files.readAllLines(log);
+  }
+
+  public File logFile() {
+    return log.toFile();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(40, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
