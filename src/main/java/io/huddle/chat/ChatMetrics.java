@@ -31,6 +31,7 @@ public class ChatMetrics {
   private final Counter delivered;
   private final Counter slowConsumers;
   private final Timer fanOut;
+  private final Counter gapFilled;
   private final ConcurrentHashMap<Rejection, Counter> rejected = new ConcurrentHashMap<>();
 
   public ChatMetrics(MeterRegistry registry) {
@@ -51,6 +52,10 @@ public class ChatMetrics {
         Timer.builder("huddle.broadcast.fanout")
             .description("Time to encode a frame and queue it to every local member of its room")
             .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.gapFilled =
+        Counter.builder("huddle.messages.gap.filled")
+            .description("Messages read back from PostgreSQL because pub/sub had not brought them")
             .register(registry);
     for (Rejection reason : Rejection.values()) {
       rejected.put(
@@ -75,6 +80,10 @@ public class ChatMetrics {
 
   void delivered(int frames) {
     delivered.increment(frames);
+  }
+
+  void gapFilled(int messages) {
+    gapFilled.increment(messages);
   }
 
   void slowConsumer() {

@@ -22,14 +22,16 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,15 +65,27 @@ public class Hub {
   private final Optional<Duration> shutdownDelay;
   private volatile boolean draining;
 
+  /**
+   * Presence changes (cluster-wide join/leave decisions may call Redis) and evictions run here, in
+   * order, off the event loop.
+   */
+  private final ExecutorService presence =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "huddle-presence");
+            t.setDaemon(true);
+            return t;
+          });
+
   public Hub(
-      Broker broker,
+      Instance<Broker> brokers,
       ObjectMapper mapper,
       HuddleConfig config,
       MessageWriter writer,
       MessageStore store,
       ChatMetrics metrics,
       @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
-    this.broker = broker;
+    this.broker = brokers.get();
     this.mapper = mapper;
     this.config = config;
     this.writer = writer;
@@ -168,18 +182,38 @@ public class Hub {
             config.chat().stallTimeout().toNanos(),
             this::evictSlowConsumer);
     members.put(connection.id(), member);
+    // Where this node's delivery of the room starts if the room is new here: later seqs that do
+    // not follow on are gaps, filled from PostgreSQL.
+    long lastSeq = rooms.containsKey(roomId) ? 0 : lastStoredSeq(roomId);
     boolean[] firstOfUser = new boolean[1];
     rooms.compute(
         roomId,
         (id, room) -> {
-          RoomMembers r = room == null ? new RoomMembers() : room;
+          RoomMembers r = room == null ? new RoomMembers(lastSeq) : room;
           firstOfUser[0] = r.add(member);
           return r;
         });
     if (firstOfUser[0]) {
-      broker.publish(ChatFrame.join(roomId, member.userId, user.username()));
+      presence.execute(
+          () -> {
+            if (broker.userJoined(roomId, member.userId, user.username())) {
+              broker.publish(ChatFrame.join(roomId, member.userId, user.username()));
+            }
+          });
     }
     sendHistory(member, since);
+  }
+
+  private long lastStoredSeq(String roomId) {
+    if (!config.history().enabled()) {
+      return 0;
+    }
+    try {
+      return store.lastSeq(roomId);
+    } catch (RuntimeException e) {
+      Log.warnf("Sequence of room %s unavailable: %s", roomId, e.getMessage());
+      return 0;
+    }
   }
 
   private void sendHistory(Member member, Long since) {
@@ -243,10 +277,13 @@ public class Hub {
             ChatFrame.now(),
             result -> stored(member, clientId, result));
     if (!writer.submit(pending)) {
+      metrics.rejected(ChatMetrics.Rejection.OVERLOADED);
       member.offer(
           encode(
               ChatFrame.error(clientId, "Server busy: message not stored, send it again later")));
+      return;
     }
+    metrics.received();
   }
 
   /** Runs on the writer thread after the commit, in seq order. */
@@ -284,10 +321,10 @@ public class Hub {
         .with(ok -> {}, failure -> {});
   }
 
-  /** Users connected to a room on this node, each once, in order of arrival. */
+  /** Users connected to a room on any node, each once. Blocking (may ask Redis). */
   public List<ClientResponse> clients(String roomId) {
     RoomMembers room = rooms.get(roomId);
-    return room == null ? List.of() : room.users();
+    return broker.clients(roomId, room == null ? List.of() : room.users());
   }
 
   /** Open connections in a room on this node. */
@@ -300,26 +337,92 @@ public class Hub {
     return slowConsumerEvictions.get();
   }
 
-  /** Receives every event from the broker and queues it, encoded once, to the room's members. */
+  /**
+   * Receives every event from the broker and queues it, encoded once, to the room's local members.
+   * Message frames are delivered in seq order exactly once per node: a seq already delivered is
+   * dropped, and a jump (another node's message not seen yet) is filled from PostgreSQL first,
+   * where every lower seq is already committed. Runs on the writer thread or the broker's receiving
+   * thread, never on an event loop (a gap fill reads the database).
+   */
   void deliver(ChatFrame frame) {
     RoomMembers room = rooms.get(frame.roomId());
     if (room == null) {
       return;
     }
     long start = System.nanoTime();
-    String text = encode(frame);
-    long seq = frame.seq() == null ? 0 : frame.seq();
-    int fanOut;
+    int fanOut = 0;
     // One delivery at a time per room, so every member queues the room's frames in one order.
     synchronized (room) {
-      Member[] targets = room.snapshot();
-      for (Member member : targets) {
-        member.offer(text, seq);
+      if (frame.seq() != null) {
+        long seq = frame.seq();
+        if (seq <= room.lastSeq) {
+          return;
+        }
+        if (seq > room.lastSeq + 1 && config.history().enabled()) {
+          fanOut += fillGap(room, frame.roomId(), seq);
+        }
+        room.lastSeq = seq;
       }
-      fanOut = targets.length;
+      fanOut += offerAll(room, frame);
     }
     metrics.delivered(fanOut);
     metrics.fanOut().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  /** Delivers what PostgreSQL has above the room's last delivered seq (the catch-up sweep). */
+  public void catchUp(String roomId, long storedSeq) {
+    RoomMembers room = rooms.get(roomId);
+    if (room == null) {
+      return;
+    }
+    int fanOut = 0;
+    synchronized (room) {
+      if (storedSeq > room.lastSeq) {
+        fanOut = fillGap(room, roomId, storedSeq + 1);
+        room.lastSeq = Math.max(room.lastSeq, storedSeq);
+      }
+    }
+    metrics.delivered(fanOut);
+  }
+
+  /** Rooms with members here, and the last seq delivered in each. */
+  public Map<String, Long> deliveredSeqs() {
+    Map<String, Long> seqs = new java.util.HashMap<>();
+    rooms.forEach(
+        (id, room) -> {
+          synchronized (room) {
+            seqs.put(id, room.lastSeq);
+          }
+        });
+    return seqs;
+  }
+
+  /** Delivers the stored messages strictly between the room's last seq and {@code before}. */
+  private int fillGap(RoomMembers room, String roomId, long before) {
+    List<StoredMessage> missing;
+    try {
+      missing = store.between(roomId, room.lastSeq, before);
+    } catch (RuntimeException e) {
+      Log.warnf("Could not fill seq gap %d..%d in room %s: %s", room.lastSeq, before, roomId, e);
+      return 0;
+    }
+    metrics.gapFilled(missing.size());
+    int fanOut = 0;
+    for (StoredMessage m : missing) {
+      fanOut += offerAll(room, ChatFrame.message(m));
+      room.lastSeq = m.seq();
+    }
+    return fanOut;
+  }
+
+  private int offerAll(RoomMembers room, ChatFrame frame) {
+    String text = encode(frame);
+    long seq = frame.seq() == null ? 0 : frame.seq();
+    Member[] targets = room.snapshot();
+    for (Member member : targets) {
+      member.offer(text, seq);
+    }
+    return targets.length;
   }
 
   private void remove(Member member) {
@@ -331,7 +434,12 @@ public class Hub {
           return room.isEmpty() ? null : room;
         });
     if (lastOfUser[0]) {
-      broker.publish(ChatFrame.leave(member.roomId, member.userId, member.user.username()));
+      presence.execute(
+          () -> {
+            if (broker.userLeft(member.roomId, member.userId)) {
+              broker.publish(ChatFrame.leave(member.roomId, member.userId, member.user.username()));
+            }
+          });
     }
   }
 
@@ -341,19 +449,21 @@ public class Hub {
     Log.warnf(
         "Closing slow consumer %s (user %s, room %s): more than %d frames unsent",
         member.connection.id(), member.userId, member.roomId, config.chat().maxBacklog());
-    // Leave the broadcast that found the overflow before announcing the leave.
-    Runnable evict =
+    // Not inside the broadcast that found the overflow (it holds the room), and off the event loop.
+    presence.execute(
         () -> {
           if (members.remove(member.connection.id(), member)) {
             remove(member);
           }
-          member
-              .connection
-              .close(new CloseReason(SLOW_CONSUMER_CLOSE, "Too slow: outbound backlog full"))
-              .subscribe()
-              .with(ok -> {}, failure -> {});
-        };
-    member.runOnContext(evict);
+          member.runOnContext(
+              () ->
+                  member
+                      .connection
+                      .close(
+                          new CloseReason(SLOW_CONSUMER_CLOSE, "Too slow: outbound backlog full"))
+                      .subscribe()
+                      .with(ok -> {}, failure -> {}));
+        });
   }
 
   private String encode(ChatFrame frame) {
@@ -361,67 +471,6 @@ public class Hub {
       return mapper.writeValueAsString(frame);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot encode frame", e);
-    }
-  }
-
-  /**
-   * Members of one room on this node; copy-on-write so broadcasts iterate without locking out
-   * joins.
-   */
-  static final class RoomMembers {
-    private volatile Member[] snapshot = new Member[0];
-    private final Map<String, Integer> connectionsPerUser = new LinkedHashMap<>();
-    private final Map<String, String> usernames = new LinkedHashMap<>();
-
-    /**
-     * @return true when this is the user's first connection in the room
-     */
-    synchronized boolean add(Member member) {
-      Member[] next = java.util.Arrays.copyOf(snapshot, snapshot.length + 1);
-      next[snapshot.length] = member;
-      snapshot = next;
-      usernames.putIfAbsent(member.userId, member.user.username());
-      return connectionsPerUser.merge(member.userId, 1, Integer::sum) == 1;
-    }
-
-    /**
-     * @return true when this was the user's last connection in the room
-     */
-    synchronized boolean remove(Member member) {
-      List<Member> kept = new ArrayList<>(snapshot.length);
-      boolean found = false;
-      for (Member m : snapshot) {
-        if (m == member) {
-          found = true;
-        } else {
-          kept.add(m);
-        }
-      }
-      if (!found) {
-        return false;
-      }
-      snapshot = kept.toArray(new Member[0]);
-      Integer left = connectionsPerUser.merge(member.userId, -1, Integer::sum);
-      if (left != null && left <= 0) {
-        connectionsPerUser.remove(member.userId);
-        usernames.remove(member.userId);
-        return true;
-      }
-      return false;
-    }
-
-    Member[] snapshot() {
-      return snapshot;
-    }
-
-    synchronized boolean isEmpty() {
-      return snapshot.length == 0;
-    }
-
-    synchronized List<ClientResponse> users() {
-      List<ClientResponse> users = new ArrayList<>(usernames.size());
-      usernames.forEach((id, name) -> users.add(new ClientResponse(id, name)));
-      return users;
     }
   }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,31 @@ public interface HuddleConfig {
   Chat chat();
 
   History history();
+
+  /** {@code memory} (one node) or {@code redis} (several replicas as one chat service). */
+  @WithDefault("memory")
+  @Pattern(regexp = "memory|redis")
+  String broker();
+
+  Cluster cluster();
+
+  interface Cluster {
+    /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+    @WithDefault("huddle")
+    String keyPrefix();
+
+    /** How often a node renews its presence in Redis and looks for dead nodes. */
+    @WithDefault("2S")
+    Duration heartbeatInterval();
+
+    /** A node silent for this long is dead: its connections leave presence (leave notices). */
+    @WithDefault("10S")
+    Duration nodeExpiry();
+
+    /** How often a node compares its rooms with PostgreSQL to deliver what pub/sub missed. */
+    @WithDefault("2S")
+    Duration sweepInterval();
+  }
 
   interface Token {
     /** How long an issued token (and its cookie) is valid. */

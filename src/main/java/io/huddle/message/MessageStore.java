@@ -4,8 +4,11 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a room's history; every list is oldest first. */
 @ApplicationScoped
@@ -33,6 +36,49 @@ public class MessageStore {
     }
     Collections.reverse(result);
     return result;
+  }
+
+  /** Messages with {@code after < seq < before}, oldest first (at most 10 000: a gap fill). */
+  @Transactional
+  public List<StoredMessage> between(String roomId, long after, long before) {
+    return Message.<Message>find(
+            BASE + " and m.seq > :after and m.seq < :before order by m.seq asc",
+            Parameters.with("room", roomId).and("after", after).and("before", before))
+        .page(0, 10_000)
+        .list()
+        .stream()
+        .map(Message::toStored)
+        .toList();
+  }
+
+  /** The room's last committed seq (0 when it has no message or does not exist). */
+  @Transactional
+  public long lastSeq(String roomId) {
+    List<?> rows =
+        Message.getEntityManager()
+            .createNativeQuery("SELECT last_seq FROM rooms WHERE id = ?1")
+            .setParameter(1, roomId)
+            .getResultList();
+    return rows.isEmpty() ? 0 : ((Number) rows.get(0)).longValue();
+  }
+
+  /** Last committed seq of each of the given rooms. */
+  @Transactional
+  public Map<String, Long> lastSeqs(Collection<String> roomIds) {
+    Map<String, Long> seqs = new HashMap<>();
+    if (roomIds.isEmpty()) {
+      return seqs;
+    }
+    List<?> rows =
+        Message.getEntityManager()
+            .createNativeQuery("SELECT id, last_seq FROM rooms WHERE id IN (?1)")
+            .setParameter(1, roomIds)
+            .getResultList();
+    for (Object row : rows) {
+      Object[] cols = (Object[]) row;
+      seqs.put((String) cols[0], ((Number) cols[1]).longValue());
+    }
+    return seqs;
   }
 
   /**

@@ -1,0 +1,232 @@
+package io.huddle.it;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.huddle.support.Api;
+import io.huddle.support.Api.TestUser;
+import io.huddle.support.WsClient;
+import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Huddle processes sharing one PostgreSQL and one Redis (a private redis-server), with the
+ * Redis broker on: one chat service across nodes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static Vertx vertx;
+  private static RedisProcess redis;
+  private static ServerProcess node1;
+  private static ServerProcess node2;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    redis = RedisProcess.start();
+    Map<String, String> env =
+        Map.of(
+            "HUDDLE_BROKER", "redis",
+            "QUARKUS_REDIS_HOSTS", redis.url(),
+            "HUDDLE_CLUSTER_KEY_PREFIX", "huddle-it-" + System.nanoTime(),
+            "HUDDLE_CLUSTER_HEARTBEAT_INTERVAL", "1S",
+            "HUDDLE_CLUSTER_NODE_EXPIRY", "4S",
+            "HUDDLE_CLUSTER_SWEEP_INTERVAL", "1S");
+    node1 = ServerProcess.start("cluster-node1", env);
+    node2 = ServerProcess.start("cluster-node2", env);
+    RestAssured.baseURI = "http://127.0.0.1";
+    RestAssured.port = node1.port();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    RestAssured.reset();
+    if (node1 != null) node1.close();
+    if (node2 != null) node2.close();
+    if (redis != null) redis.close();
+    vertx.close();
+  }
+
+  private static WsClient join(ServerProcess node, TestUser user, String room) {
+    WsClient client = WsClient.open(vertx, WsClient.to(node.base(), room).bearer(user.token()));
+    client.nextOfType("history");
+    return client;
+  }
+
+  private static List<String> clients(ServerProcess node, TestUser asker, String room) {
+    return RestAssured.given()
+        .baseUri("http://127.0.0.1")
+        .port(node.port())
+        .auth()
+        .oauth2(asker.token())
+        .get("/api/v1/ws/get/" + room)
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("username");
+  }
+
+  private static boolean isJoinOf(JsonNode f, TestUser u) {
+    return "join".equals(f.path("type").asText()) && u.id().equals(f.path("userId").asText());
+  }
+
+  private static boolean isLeaveOf(JsonNode f, TestUser u) {
+    return "leave".equals(f.path("type").asText()) && u.id().equals(f.path("userId").asText());
+  }
+
+  @Test
+  @Order(1)
+  void messagesCrossNodesInOneOrderAndPresenceIsClusterWide() throws Exception {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = join(node1, alice, room);
+        WsClient b = join(node2, bob, room)) {
+      a.next(f -> isJoinOf(f, bob));
+      assertThat(clients(node1, alice, room), containsInAnyOrder(alice.username(), bob.username()));
+      assertThat(clients(node2, bob, room), containsInAnyOrder(alice.username(), bob.username()));
+
+      int perSender = 60;
+      CompletableFuture<Void> sa =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < perSender; i++) a.send("a" + i);
+              });
+      CompletableFuture<Void> sb =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < perSender; i++) b.send("b" + i);
+              });
+      CompletableFuture.allOf(sa, sb).get();
+      List<List<String>> seen = new ArrayList<>();
+      for (WsClient c : List.of(a, b)) {
+        List<Long> seqs = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        while (seqs.size() < 2 * perSender) {
+          JsonNode m = c.nextOfType("message");
+          seqs.add(m.path("seq").asLong());
+          order.add(m.path("content").asText());
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long s = 1; s <= 2 * perSender; s++) expected.add(s);
+        assertEquals(expected, seqs, "gapless, each once, on both nodes");
+        seen.add(order);
+      }
+      assertEquals(seen.get(0), seen.get(1), "the same order on both nodes");
+
+      // Bob's second tab on the other node: no second join; closing one tab: no leave.
+      WsClient bobTab = join(node1, bob, room);
+      b.close();
+      a.send("marker");
+      JsonNode next = a.next(f -> !"ack".equals(f.path("type").asText()));
+      assertEquals("marker", next.path("content").asText(), "no join or leave for a second tab");
+      assertThat(clients(node2, alice, room), containsInAnyOrder(alice.username(), bob.username()));
+      bobTab.close();
+      JsonNode left = a.next(f -> "leave".equals(f.path("type").asText()));
+      assertTrue(isLeaveOf(left, bob), left.toString());
+      a.assertNoFrameFor(Duration.ofMillis(1500));
+      assertThat(clients(node2, alice, room), containsInAnyOrder(alice.username()));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void redisOutageLosesNothingAckedAndEveryoneEndsGapless() throws Exception {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = join(node1, alice, room);
+        WsClient b = join(node2, bob, room)) {
+      a.next(f -> isJoinOf(f, bob));
+      int total = 300;
+      CompletableFuture<Void> sending =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < total; i++) {
+                  a.send(
+                      "{\"type\":\"message\",\"content\":\"r"
+                          + i
+                          + "\",\"clientId\":\"c"
+                          + i
+                          + "\"}");
+                  try {
+                    Thread.sleep(10);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      Thread.sleep(800);
+      redis.kill();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> node2.status("/q/health/ready") == 503);
+      Thread.sleep(1000);
+      redis.launch();
+      sending.get();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> node2.status("/q/health/ready") == 200);
+
+      TreeSet<Long> acked = new TreeSet<>();
+      List<Long> aliceSeqs = new ArrayList<>();
+      while (acked.size() < total) {
+        JsonNode f = a.next();
+        if ("ack".equals(f.path("type").asText())) acked.add(f.path("seq").asLong());
+        if ("message".equals(f.path("type").asText())) aliceSeqs.add(f.path("seq").asLong());
+      }
+      long last = acked.last();
+      List<Long> bobSeqs = new ArrayList<>();
+      while (bobSeqs.isEmpty() || bobSeqs.get(bobSeqs.size() - 1) < last) {
+        bobSeqs.add(b.nextOfType("message").path("seq").asLong());
+      }
+      while (aliceSeqs.isEmpty() || aliceSeqs.get(aliceSeqs.size() - 1) < last) {
+        aliceSeqs.add(a.nextOfType("message").path("seq").asLong());
+      }
+      List<Long> expected = new ArrayList<>();
+      for (long s = 1; s <= last; s++) expected.add(s);
+      assertEquals(expected, bobSeqs, "bob (other node): gapless through the outage");
+      assertEquals(expected, aliceSeqs, "alice: gapless");
+      assertTrue(expected.containsAll(acked));
+      assertEquals(total, acked.size(), "every message acked");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
+    TestUser alice = Api.newUser();
+    TestUser carol = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = join(node1, alice, room)) {
+      WsClient c = join(node2, carol, room);
+      a.next(f -> isJoinOf(f, carol));
+      assertThat(
+          clients(node1, alice, room), containsInAnyOrder(alice.username(), carol.username()));
+      long killedAt = System.nanoTime();
+      node2.kill();
+      JsonNode left = a.next(f -> "leave".equals(f.path("type").asText()));
+      assertTrue(isLeaveOf(left, carol), left.toString());
+      long seconds = Duration.ofNanos(System.nanoTime() - killedAt).toSeconds();
+      assertTrue(seconds <= 8, "leave within expiry (4 s) + heartbeat, took " + seconds + " s");
+      assertThat(clients(node1, alice, room), containsInAnyOrder(alice.username()));
+      c.close();
+    }
+  }
+}
