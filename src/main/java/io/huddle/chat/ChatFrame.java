@@ -62,7 +62,7 @@ public record ChatFrame(
     return presence(JOIN, roomId, userId, username, "New user joined the room");
   }
 
-  static ChatFrame leave(String roomId, String userId, String username) {
+  public static ChatFrame leave(String roomId, String userId, String username) {
     return presence(LEAVE, roomId, userId, username, username + " has left the room");
   }
 

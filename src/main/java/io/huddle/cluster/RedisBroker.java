@@ -176,15 +176,7 @@ public class RedisBroker implements Broker {
   public boolean userJoined(String roomId, String userId, String username) {
     localPresence.computeIfAbsent(roomId, r -> new ConcurrentHashMap<>()).put(userId, username);
     try {
-      return eval(
-              JOIN,
-              List.of(presenceKey(roomId), nodesKey, roomsKey(nodeId)),
-              nodeId,
-              userId,
-              username,
-              String.valueOf(aliveSince()),
-              roomId)
-          == 1;
+      return register(roomId, userId, username);
     } catch (RuntimeException e) {
       failed("presence join", e);
       return true;
@@ -277,17 +269,20 @@ public class RedisBroker implements Broker {
 
   private void restorePresence() {
     localPresence.forEach(
-        (roomId, users) ->
-            users.forEach(
-                (userId, username) ->
-                    eval(
-                        JOIN,
-                        List.of(presenceKey(roomId), nodesKey, roomsKey(nodeId)),
-                        nodeId,
-                        userId,
-                        username,
-                        String.valueOf(aliveSince()),
-                        roomId)));
+        (roomId, users) -> users.forEach((userId, username) -> register(roomId, userId, username)));
+  }
+
+  /** Adds this node's entry for the user; true when no live node had the user in the room. */
+  private boolean register(String roomId, String userId, String username) {
+    return eval(
+            JOIN,
+            List.of(presenceKey(roomId), nodesKey, roomsKey(nodeId)),
+            nodeId,
+            userId,
+            username,
+            String.valueOf(aliveSince()),
+            roomId)
+        == 1;
   }
 
   /** Removes nodes silent past the expiry; the node that wins the removal sends their leaves. */
@@ -322,30 +317,13 @@ public class RedisBroker implements Broker {
                   == 1) {
                 Map<String, String> here = localPresence.get(roomId);
                 if (here == null || !here.containsKey(userId)) {
-                  publish(leaveOf(roomId, userId, username));
+                  publish(ChatFrame.leave(roomId, userId, username));
                 }
               }
             });
       }
       redis.key().del(roomsKey);
     }
-  }
-
-  private static ChatFrame leaveOf(String roomId, String userId, String username) {
-    return new ChatFrame(
-        ChatFrame.LEAVE,
-        roomId,
-        null,
-        userId,
-        username,
-        username + " has left the room",
-        java.time.Instant.now(),
-        false,
-        null,
-        null,
-        null,
-        null,
-        null);
   }
 
   private void subscribe() {

@@ -99,23 +99,24 @@ public class MessageStore {
                   BASE + " and m.seq > :after" + bound + " order by m.seq asc", params)
               .page(0, limit + 1)
               .list();
-      boolean more = rows.size() > limit;
-      List<StoredMessage> page = new ArrayList<>();
-      for (Message m : rows.subList(0, Math.min(limit, rows.size()))) {
-        page.add(m.toStored());
-      }
-      return new Page(page, more);
+      return pageOf(rows, limit, false);
     }
     List<Message> rows =
         Message.<Message>find(BASE + bound + " order by m.seq desc", params)
             .page(0, limit + 1)
             .list();
-    boolean more = rows.size() > limit;
+    return pageOf(rows, limit, true);
+  }
+
+  /** The first {@code limit} of {@code limit + 1} rows; the extra row only says there is more. */
+  private static Page pageOf(List<Message> rows, int limit, boolean newestFirst) {
     List<StoredMessage> page = new ArrayList<>();
     for (Message m : rows.subList(0, Math.min(limit, rows.size()))) {
       page.add(m.toStored());
     }
-    Collections.reverse(page);
-    return new Page(page, more);
+    if (newestFirst) {
+      Collections.reverse(page);
+    }
+    return new Page(page, rows.size() > limit);
   }
 }
