@@ -327,6 +327,16 @@ public class Hub {
     return broker.clients(roomId, room == null ? List.of() : room.users());
   }
 
+  /** Open connections in a room on this node that write through the fast path. */
+  int fastPathConnections(String roomId) {
+    RoomMembers room = rooms.get(roomId);
+    int fast = 0;
+    for (Member m : room == null ? new Member[0] : room.snapshot()) {
+      fast += m.fastPath() ? 1 : 0;
+    }
+    return fast;
+  }
+
   /** Open connections in a room on this node. */
   public int connections(String roomId) {
     RoomMembers room = rooms.get(roomId);
@@ -416,7 +426,8 @@ public class Hub {
   }
 
   private int offerAll(RoomMembers room, ChatFrame frame) {
-    String text = encode(frame);
+    // Encoded once, to JSON and to UTF-8, for every member.
+    NettyFrames.Outbound text = NettyFrames.Outbound.of(encode(frame));
     long seq = frame.seq() == null ? 0 : frame.seq();
     Member[] targets = room.snapshot();
     for (Member member : targets) {
@@ -447,8 +458,14 @@ public class Hub {
     slowConsumerEvictions.incrementAndGet();
     metrics.slowConsumer();
     Log.warnf(
-        "Closing slow consumer %s (user %s, room %s): more than %d frames unsent",
-        member.connection.id(), member.userId, member.roomId, config.chat().maxBacklog());
+        "Closing slow consumer %s (user %s, room %s): %d frames unsent (bound %d frames, or none"
+            + " written for %s)",
+        member.connection.id(),
+        member.userId,
+        member.roomId,
+        member.backlog(),
+        config.chat().maxBacklog(),
+        config.chat().stallTimeout());
     // Not inside the broadcast that found the overflow (it holds the room), and off the event loop.
     presence.execute(
         () -> {

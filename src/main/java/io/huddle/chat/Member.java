@@ -1,6 +1,10 @@
 package io.huddle.chat;
 
 import io.huddle.auth.AuthUser;
+import io.huddle.chat.NettyFrames.Outbound;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import java.util.ArrayList;
@@ -32,13 +36,18 @@ final class Member {
   private final int maxBacklog;
   private final long stallNanos;
   private final Consumer<Member> onOverflow;
-  private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Outbound> queue = new ConcurrentLinkedQueue<>();
+
+  /** The connection's Netty context (fast path), or null to use the public API. */
+  private final ChannelHandlerContext channel;
+
+  private final ChannelFutureListener onWritten = future -> written();
   private final AtomicInteger backlog = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean evicted = new AtomicBoolean();
   private final Runnable drain = this::drain;
 
-  private record Held(String frame, long seq) {}
+  private record Held(Outbound frame, long seq) {}
 
   /** Frames held back while syncing; null once live. Guarded by {@code this}. */
   private List<Held> held = new ArrayList<>();
@@ -64,15 +73,21 @@ final class Member {
     this.maxBacklog = maxBacklog;
     this.stallNanos = stallNanos;
     this.onOverflow = onOverflow;
+    this.channel = NettyFrames.contextOf(connection);
   }
 
-  /** Queues a pre-encoded frame that is not part of the room's sequence (seq 0); never blocks. */
+  /** Whether frames go straight to Netty (encoded once, one flush per batch). */
+  boolean fastPath() {
+    return channel != null;
+  }
+
+  /** Queues a frame for this connection only, outside the room's sequence; never blocks. */
   void offer(String frame) {
-    offer(frame, 0);
+    offer(Outbound.of(frame), 0);
   }
 
-  /** Queues a pre-encoded frame carrying the room's {@code seq}; never blocks. */
-  void offer(String frame, long seq) {
+  /** Queues a frame encoded once for the whole room, carrying the room's {@code seq}. */
+  void offer(Outbound frame, long seq) {
     if (!live) {
       synchronized (this) {
         if (held != null) {
@@ -95,7 +110,7 @@ final class Member {
    */
   void goLive(String historyFrame, long coveredSeq) {
     synchronized (this) {
-      enqueue(historyFrame);
+      enqueue(Outbound.of(historyFrame));
       for (Held h : held) {
         if (h.seq() == 0 || h.seq() > coveredSeq) {
           enqueue(h.frame());
@@ -106,7 +121,7 @@ final class Member {
     }
   }
 
-  private void enqueue(String frame) {
+  private void enqueue(Outbound frame) {
     if (evicted.get()) {
       return;
     }
@@ -136,7 +151,9 @@ final class Member {
 
   /** Runs a task on the connection's own context (its event loop), after what is queued there. */
   void runOnContext(Runnable task) {
-    if (context != null) {
+    if (channel != null) {
+      channel.executor().execute(task);
+    } else if (context != null) {
       context.runOnContext(ignored -> task.run());
     } else {
       task.run();
@@ -158,13 +175,23 @@ final class Member {
 
   private void drain() {
     drainScheduled.set(false);
-    String frame;
+    Outbound frame;
+    int written = 0;
     while ((frame = queue.poll()) != null) {
       if (evicted.get()) {
         queue.clear();
-        return;
+        break;
       }
-      connection.sendText(frame).subscribe().with(ok -> written(), failure -> written());
+      if (channel != null) {
+        channel.write(new TextWebSocketFrame(frame.utf8().duplicate())).addListener(onWritten);
+        written++;
+      } else {
+        connection.sendText(frame.text()).subscribe().with(ok -> written(), failure -> written());
+      }
+    }
+    if (written > 0) {
+      // One flush (one system call) for everything this round queued.
+      channel.flush();
     }
   }
 }

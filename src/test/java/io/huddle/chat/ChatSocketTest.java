@@ -121,6 +121,19 @@ class ChatSocketTest {
   }
 
   @Test
+  void broadcastsWriteThroughTheFastPath() {
+    // NettyFrames reaches below websockets-next; if an upgrade breaks it, Huddle still works
+    // through the public API, but slower: this test makes that visible.
+    TestUser alice = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = joinAndSettle(alice, room)) {
+      assertEquals(1, hub.fastPathConnections(room), "NettyFrames found no Netty context");
+      a.send("fast");
+      assertTrue(isMessage(a.nextOfType("message"), "fast"));
+    }
+  }
+
+  @Test
   void everyMemberSeesTheSameOrderWhenSeveralSendAtOnce() throws Exception {
     TestUser alice = Api.newUser();
     TestUser bob = Api.newUser();

@@ -1,0 +1,94 @@
+package io.huddle.chat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.impl.WebSocketInternal;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place that reaches below the public websockets-next API, for broadcast speed: the public
+ * {@code sendText} UTF-8-encodes the frame again for every member and flushes the socket after
+ * every frame. Writing pre-encoded frames to the connection's Netty context lets a broadcast encode
+ * once and lets each connection flush once per batch of queued frames.
+ *
+ * <p>It depends on three internals: websockets-next's package-private {@code
+ * WebSocketConnectionBase.webSocket()}, the {@code delegate} field of Vert.x Web's {@code
+ * ServerWebSocketWrapper}, and Vert.x's {@code WebSocketInternal}. If a Quarkus upgrade removes
+ * either, {@link #contextOf} answers null and Huddle falls back to the public API (slower, same
+ * behaviour); {@code ChatSocketTest} fails so that the fallback does not go unseen.
+ */
+@RegisterForReflection(
+    classNames = {
+      "io.quarkus.websockets.next.runtime.WebSocketConnectionBase",
+      "io.vertx.ext.web.impl.ServerWebSocketWrapper"
+    },
+    methods = true,
+    fields = true)
+final class NettyFrames {
+  private static final Method WEB_SOCKET = find();
+
+  private NettyFrames() {}
+
+  /**
+   * A frame encoded once: its text (for the public API) and its UTF-8 bytes (shared, read-only).
+   */
+  record Outbound(String text, ByteBuf utf8) {
+    static Outbound of(String text) {
+      return new Outbound(
+          text,
+          Unpooled.unreleasableBuffer(
+              Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)).asReadOnly()));
+    }
+  }
+
+  private static Method find() {
+    try {
+      Class<?> base = Class.forName("io.quarkus.websockets.next.runtime.WebSocketConnectionBase");
+      Method method = base.getDeclaredMethod("webSocket");
+      method.setAccessible(true);
+      return method;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      Log.warnf("Fast broadcast path unavailable (%s); using the public WebSocket API", e);
+      return null;
+    }
+  }
+
+  private static Object delegateOf(Object wrapper) throws ReflectiveOperationException {
+    for (Class<?> type = wrapper.getClass(); type != Object.class; type = type.getSuperclass()) {
+      try {
+        Field field = type.getDeclaredField("delegate");
+        field.setAccessible(true);
+        return field.get(wrapper);
+      } catch (NoSuchFieldException notHere) {
+        // try the superclass
+      }
+    }
+    return null;
+  }
+
+  /** The connection's Netty context, or null when the internals are not there. */
+  static ChannelHandlerContext contextOf(WebSocketConnection connection) {
+    if (WEB_SOCKET == null) {
+      return null;
+    }
+    try {
+      Object socket = WEB_SOCKET.invoke(connection);
+      // Vert.x Web wraps the server socket (ServerWebSocketWrapper); unwrap a few levels.
+      for (int depth = 0; depth < 3 && socket != null; depth++) {
+        if (socket instanceof WebSocketInternal internal) {
+          return internal.channelHandlerContext();
+        }
+        socket = delegateOf(socket);
+      }
+      return null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+}
