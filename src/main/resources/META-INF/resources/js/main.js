@@ -1,0 +1,99 @@
+// Huddle's web client: a hash router over three screens (log in / sign up, rooms, a room).
+// Routes: #/login, #/signup, #/ (rooms), #/room/<room id, URI-encoded>.
+import { api, setSessionLostHandler } from './api.js';
+import { renderLogin, renderSignup } from './auth-view.js';
+import { h } from './dom.js';
+import { renderRoom } from './room-view.js';
+import { renderRooms } from './rooms-view.js';
+
+const main = document.getElementById('main');
+/** The logged-in user; null when logged out, undefined until the server has been asked. */
+let me;
+let leaveView = () => {};
+let loginNotice = null;
+
+function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function header() {
+  const logout = h('button', { type: 'button', class: 'secondary', id: 'logout' }, 'Log out');
+  logout.addEventListener('click', async () => {
+    logout.disabled = true;
+    leaveView();
+    leaveView = () => {};
+    try {
+      await api.logout();
+    } catch {
+      // The cookie is cleared by the answer; if the server was unreachable the token simply
+      // lives until it expires. Either way this browser is logged out.
+    }
+    me = null;
+    loginNotice = 'You are logged out.';
+    navigate('#/login');
+  });
+  return h('header', { class: 'top' },
+    h('a', { href: '#/', class: 'brand small' },
+      h('img', { src: 'favicon.svg', alt: '', width: 28, height: 28 }), h('span', {}, 'Huddle')),
+    h('div', { class: 'who' },
+      h('span', { class: 'signed-in' },
+        h('span', { class: 'narrow-hidden' }, 'Signed in as '), h('strong', { id: 'me' }, me.username)),
+      logout));
+}
+
+function sessionLost() {
+  me = null;
+  leaveView();
+  leaveView = () => {};
+  loginNotice = 'Your session has ended. Please log in again.';
+  navigate('#/login');
+}
+setSessionLostHandler(sessionLost);
+
+async function route() {
+  leaveView();
+  leaveView = () => {};
+  const hash = location.hash || '#/';
+  if (me === undefined) {
+    try {
+      me = await api.me();
+    } catch (e) {
+      main.replaceChildren(h('p', { class: 'boot', role: 'alert' }, e.message));
+      return;
+    }
+  }
+  const onLoggedIn = (login) => {
+    me = { id: login.id, username: login.username };
+    loginNotice = null;
+    navigate('#/');
+  };
+
+  if (hash === '#/login' || hash === '#/signup') {
+    if (me) return navigate('#/');
+    document.title = hash === '#/login' ? 'Log in · Huddle' : 'Sign up · Huddle';
+    if (hash === '#/login') renderLogin(main, { onLoggedIn, notice: loginNotice });
+    else renderSignup(main, { onLoggedIn });
+    main.querySelector('input')?.focus();
+    return;
+  }
+  if (!me) return navigate('#/login');
+
+  const roomMatch = hash.match(/^#\/room\/(.+)$/);
+  if (roomMatch) {
+    let roomId;
+    try {
+      roomId = decodeURIComponent(roomMatch[1]);
+    } catch {
+      return navigate('#/');
+    }
+    document.title = `${roomId} · Huddle`;
+    leaveView = renderRoom(main, { roomId, me, header: header(), onSessionLost: sessionLost });
+    return;
+  }
+  document.title = 'Rooms · Huddle';
+  await renderRooms(main, { header: header(), navigate });
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,299 @@
+// The room: history and live messages, who is here, join/leave notices, the composer.
+import { api, roomSocketUrl } from './api.js';
+import { h, replace } from './dom.js';
+import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
+
+/** "14:03" today, "27 Nov 2026, 14:03" on other days, in the viewer's own time zone and locale. */
+export function formatTime(iso, now = new Date()) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return date.toDateString() === now.toDateString()
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function timeEl(iso) {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return h('time', { datetime: iso, title: date.toLocaleString() }, formatTime(iso));
+}
+
+const STATE_TEXT = {
+  idle: 'Connecting…',
+  connecting: 'Connecting…',
+  syncing: 'Loading messages…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  stopped: 'Disconnected',
+};
+
+const PENDING_TEXT = {
+  queued: 'Waiting for the connection…',
+  sending: 'Sending…',
+  sent: 'Sent',
+};
+
+/**
+ * Renders the room into `main`; returns a function that leaves the room (closes the socket).
+ * @param {{id: string, username: string}} me
+ */
+export function renderRoom(main, { roomId, me, header, onSessionLost }) {
+  const myId = String(me.id);
+  const title = h('h1', { id: 'room-title', class: 'room-title' }, roomId);
+  const statusText = h('span', { class: 'conn-text' }, STATE_TEXT.connecting);
+  const reconnectNow = h('button', { type: 'button', class: 'link-button', hidden: true }, 'Reconnect now');
+  const status = h('div', { id: 'conn-status', class: 'conn', dataset: { state: 'connecting' }, role: 'status' },
+    h('span', { class: 'conn-dot', 'aria-hidden': 'true' }), statusText, reconnectNow);
+  const notice = h('p', { class: 'room-notice', role: 'alert', hidden: true });
+
+  const olderButton = h('button', { type: 'button', class: 'older', hidden: true }, 'Load earlier messages');
+  const log = h('ol', { class: 'log', id: 'messages', role: 'log', 'aria-label': 'Messages', 'aria-live': 'polite' });
+  const outbox = h('ol', { class: 'log outbox', id: 'outbox', 'aria-label': 'Messages being sent' });
+  const scroller = h('div', { class: 'scroller' }, olderButton, log, outbox);
+
+  const peopleCount = h('span', { class: 'count-badge' }, '0');
+  const people = h('ul', { id: 'people', class: 'people' });
+  const presence = h('section', { class: 'presence', 'aria-labelledby': 'people-title' },
+    h('h2', { id: 'people-title' }, 'Here now ', peopleCount), people);
+
+  const textarea = h('textarea', {
+    id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
+    'aria-describedby': 'composer-hint composer-count',
+  });
+  const counter = h('span', { id: 'composer-count', class: 'char-count' }, `0 / ${MAX_CONTENT_LENGTH}`);
+  const sendButton = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Send');
+  const composer = h('form', { class: 'composer', 'aria-label': 'Send a message' },
+    h('label', { for: 'composer', class: 'visually-hidden' }, 'Message'),
+    textarea,
+    sendButton,
+    h('div', { class: 'composer-foot' },
+      h('span', { id: 'composer-hint', class: 'hint narrow-hidden' }, 'Enter to send · Shift+Enter for a new line'),
+      counter));
+
+  main.replaceChildren(header, h('div', { class: 'room-page' },
+    h('div', { class: 'room-bar' },
+      h('a', { href: '#/', class: 'back' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Rooms'),
+      title,
+      status),
+    notice,
+    h('div', { class: 'room-body' },
+      h('section', { class: 'conversation', 'aria-labelledby': 'room-title' }, scroller, composer),
+      presence)));
+
+  // --- messages ---------------------------------------------------------------------------
+  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const toBottom = () => { scroller.scrollTop = scroller.scrollHeight; };
+
+  function messageEl(m) {
+    const own = m.userId === myId;
+    return h('li', { class: own ? 'msg own' : 'msg', dataset: { seq: m.seq, userId: m.userId } },
+      h('div', { class: 'meta' },
+        h('span', { class: 'author' }, m.username),
+        timeEl(m.sentAt)),
+      h('p', { class: 'text' }, m.content));
+  }
+
+  /**
+   * Puts a message where its seq belongs: a new one at the end (after any notice), a late one
+   * (gap fill, older page) right before the first message with a higher seq.
+   */
+  function insertMessage(el, seq) {
+    let next = null;
+    for (let e = log.lastElementChild; e; e = e.previousElementSibling) {
+      if (e.dataset.seq === undefined) continue;
+      if (Number(e.dataset.seq) > seq) next = e;
+      else break;
+    }
+    if (next) next.before(el);
+    else log.append(el);
+  }
+
+  function addNotice(text, iso, kind) {
+    log.append(h('li', { class: 'notice', dataset: { kind } }, text, iso && ' · ', timeEl(iso)));
+  }
+
+  // --- pending messages ---------------------------------------------------------------------
+  const pendingEls = new Map();
+
+  function renderPending(item) {
+    let el = pendingEls.get(item.clientId);
+    if (item.status === 'done' || item.status === 'discarded') {
+      el?.remove();
+      pendingEls.delete(item.clientId);
+      return;
+    }
+    const stick = nearBottom();
+    if (!el) {
+      el = h('li', { class: 'msg own pending', dataset: { clientId: item.clientId } });
+      pendingEls.set(item.clientId, el);
+      outbox.append(el);
+    }
+    el.dataset.status = item.status;
+    const state = item.status === 'failed'
+      ? h('span', { class: 'pending-state failed' }, `Not sent: ${item.error ?? 'error'} `,
+        h('button', { type: 'button', class: 'link-button', onclick: () => connection.retry(item.clientId) }, 'Retry'),
+        ' ',
+        h('button', { type: 'button', class: 'link-button', onclick: () => connection.discard(item.clientId) }, 'Discard'))
+      : h('span', { class: 'pending-state' }, PENDING_TEXT[item.status] ?? item.status);
+    replace(el,
+      h('div', { class: 'meta' }, h('span', { class: 'author' }, me.username), state),
+      h('p', { class: 'text' }, item.content));
+    if (stick) toBottom();
+  }
+
+  // --- who is here --------------------------------------------------------------------------
+  let peopleTimer = null;
+  function refreshPeople() {
+    clearTimeout(peopleTimer);
+    peopleTimer = setTimeout(async () => {
+      try {
+        const users = await api.whoIsHere(roomId);
+        peopleCount.textContent = String(users.length);
+        people.replaceChildren(...users.map((u) =>
+          h('li', { class: u.id === myId ? 'me' : undefined, dataset: { userId: u.id } },
+            u.username, u.id === myId && h('span', { class: 'you' }, ' (you)'))));
+      } catch {
+        // The next join/leave or reconnect refreshes it.
+      }
+    }, 150);
+  }
+
+  // --- connection ---------------------------------------------------------------------------
+  // How often the socket went live: the server also announces our own join after a reconnect.
+  let liveCount = 0;
+  const connection = new RoomConnection({
+    url: roomSocketUrl(roomId),
+    fetchPage: (query) => api.messages(roomId, query),
+    probe: async () => {
+      try {
+        await api.whoIsHere(roomId);
+        return 'ok';
+      } catch (e) {
+        if (e.status === 401) return 'unauthorized';
+        if (e.status === 404) return 'gone';
+        return 'unreachable';
+      }
+    },
+    handlers: {
+      messages(list) {
+        const stick = nearBottom();
+        const olderPage = list.length > 0 && log.querySelector('[data-seq]')
+          && list[list.length - 1].seq < Number(log.querySelector('[data-seq]').dataset.seq);
+        const before = scroller.scrollHeight;
+        for (const m of list) insertMessage(messageEl(m), m.seq);
+        if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
+        else if (stick) toBottom();
+        olderButton.hidden = !connection.hasOlder;
+      },
+      presence(frame) {
+        const self = frame.userId === myId;
+        if (!(self && liveCount > 1)) {
+          const who = self ? 'You' : frame.username;
+          addNotice(frame.type === 'join' ? `${who} joined the room` : `${who} left the room`, frame.sentAt, frame.type);
+          if (nearBottom()) toBottom();
+        }
+        refreshPeople();
+      },
+      pending: renderPending,
+      state(info) {
+        status.dataset.state = info.state;
+        if (info.closeCode != null) status.dataset.closeCode = String(info.closeCode);
+        reconnectNow.hidden = info.state !== 'waiting';
+        statusText.textContent = info.state === 'waiting'
+          ? `Connection lost. Retrying in ${Math.max(1, Math.round(info.retryInMs / 1000))} s…`
+          : STATE_TEXT[info.state] ?? info.state;
+        if (info.state === 'live') {
+          liveCount++;
+          if (liveCount === 1) toBottom();
+          notice.hidden = true;
+          olderButton.hidden = !connection.hasOlder;
+          refreshPeople();
+        }
+      },
+      notice(text) {
+        notice.textContent = text;
+        notice.hidden = false;
+      },
+      fatal(reason) {
+        if (reason === 'unauthorized') {
+          onSessionLost();
+          return;
+        }
+        notice.textContent = `Room “${roomId}” does not exist (any more).`;
+        notice.hidden = false;
+        composer.hidden = true;
+      },
+    },
+  });
+
+  reconnectNow.addEventListener('click', () => connection.wake());
+  olderButton.addEventListener('click', async () => {
+    olderButton.disabled = true;
+    try {
+      await connection.loadOlder();
+    } catch (e) {
+      notice.textContent = e.message;
+      notice.hidden = false;
+    } finally {
+      olderButton.disabled = false;
+      olderButton.hidden = !connection.hasOlder;
+    }
+  });
+
+  // --- composer -----------------------------------------------------------------------------
+  function updateCounter() {
+    const length = contentLength(textarea.value);
+    const over = length > MAX_CONTENT_LENGTH;
+    counter.textContent = over
+      ? `${length} / ${MAX_CONTENT_LENGTH} — too long`
+      : `${length} / ${MAX_CONTENT_LENGTH}`;
+    counter.classList.toggle('over', over);
+    textarea.toggleAttribute('aria-invalid', over);
+    sendButton.disabled = contentProblem(textarea.value) !== null;
+  }
+
+  function submit() {
+    if (contentProblem(textarea.value) !== null) return;
+    connection.send(textarea.value);
+    textarea.value = '';
+    updateCounter();
+    toBottom();
+    textarea.focus();
+  }
+
+  textarea.addEventListener('input', updateCounter);
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+
+  // Reconnect at once when the network or the tab comes back instead of waiting out the backoff.
+  const wake = () => connection.wake();
+  const onVisible = () => { if (document.visibilityState === 'visible') connection.wake(); };
+  window.addEventListener('online', wake);
+  document.addEventListener('visibilitychange', onVisible);
+
+  api.rooms().then((rooms) => {
+    const room = rooms.find((r) => r.id === roomId);
+    if (room) {
+      title.textContent = room.name;
+      document.title = `${room.name} · Huddle`;
+    }
+  }).catch(() => {});
+
+  connection.start();
+  textarea.focus();
+
+  return () => {
+    clearTimeout(peopleTimer);
+    window.removeEventListener('online', wake);
+    document.removeEventListener('visibilitychange', onVisible);
+    connection.stop();
+  };
+}

@@ -1,0 +1,63 @@
+// The room list and the form that creates a room.
+import { api } from './api.js';
+import { apiForm } from './auth-view.js';
+import { h } from './dom.js';
+
+/** A room id suggested from its name: what the server accepts (letters, digits, _ - .), ≤ 64. */
+export function suggestId(name) {
+  return name.trim().toLowerCase()
+    .replace(/[^\p{L}\p{N}_.-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+}
+
+export async function renderRooms(main, { header, navigate }) {
+  const list = h('ul', { class: 'room-list', 'aria-busy': 'true' });
+  const status = h('p', { class: 'muted', role: 'status' }, 'Loading rooms…');
+
+  const { form, inputs } = apiForm({
+    fields: [
+      { name: 'name', label: 'Room name', autocomplete: 'off' },
+      { name: 'id', label: 'Room id', autocomplete: 'off', hint: 'Used in links: letters, digits, spaces, _ - or .' },
+    ],
+    submitLabel: 'Create room',
+    busyLabel: 'Creating…',
+    className: 'create-room',
+    action: async ({ id, name }) => {
+      const room = await api.createRoom(id.trim(), name.trim());
+      navigate(`#/room/${encodeURIComponent(room.id)}`);
+    },
+  });
+  // Suggest an id from the name until the user types an id of their own.
+  let idEdited = false;
+  inputs.id.addEventListener('input', () => { idEdited = inputs.id.value !== ''; });
+  inputs.name.addEventListener('input', () => {
+    if (!idEdited) inputs.id.value = suggestId(inputs.name.value);
+  });
+
+  main.replaceChildren(
+    header,
+    h('div', { class: 'page rooms-page' },
+      h('section', { class: 'panel', 'aria-labelledby': 'rooms-title' },
+        h('h1', { id: 'rooms-title' }, 'Rooms'),
+        status,
+        list),
+      h('section', { class: 'panel', 'aria-labelledby': 'create-title' },
+        h('h2', { id: 'create-title' }, 'Create a room'),
+        form)));
+
+  try {
+    const rooms = await api.rooms();
+    list.replaceChildren(...rooms.map((room) =>
+      h('li', {},
+        h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
+          h('span', { class: 'room-name' }, room.name),
+          h('span', { class: 'room-id' }, room.id)))));
+    status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
+    status.hidden = rooms.length > 0;
+  } catch (e) {
+    status.textContent = e.message;
+  } finally {
+    list.removeAttribute('aria-busy');
+  }
+}

@@ -1,0 +1,409 @@
+// Huddle's web client in a real browser (Debian's Chromium, driven by playwright-core) against a
+// real Huddle with its own database. Started by .ci/browser-test.sh, which also restarts the
+// server when this test asks (see serverControl).
+//
+// Two users in two browser contexts (alice on a desktop in Tokyo, bob on a 360 px phone in New
+// York) sign up, meet in a room and talk; HTML in a message stays text; the server restarts while
+// bob is offline and a third user talks in the gap; both catch up with nothing missed and nothing
+// twice; logging out kills the cookie for sockets too.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { elapsed, eventually, openSocket, restLogin, serverControl, step } from './lib/support.mjs';
+
+const BASE = process.env.HUDDLE_URL ?? 'http://127.0.0.1:8080/';
+const SHOTS = process.env.HUDDLE_SCREENSHOT_DIR ?? 'screenshots';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const XSS = '<img src=x onerror=alert(1)>';
+const PASSWORD = 'correct horse battery';
+const ROOM = { name: 'Design review', id: 'design-review' };
+
+fs.mkdirSync(SHOTS, { recursive: true });
+
+// ---- page helpers ---------------------------------------------------------------------------
+
+/** The rendered messages of a room page, in DOM order. */
+const messagesOf = (page) => page.$$eval('#messages li[data-seq]', (els) => els.map((el) => ({
+  seq: Number(el.dataset.seq),
+  author: el.querySelector('.author').textContent,
+  text: el.querySelector('.text').textContent,
+  own: el.classList.contains('own'),
+  time: el.querySelector('time')?.textContent,
+  datetime: el.querySelector('time')?.getAttribute('datetime'),
+})));
+
+const connState = (page) => page.getAttribute('#conn-status', 'data-state');
+const composer = (page) => page.getByRole('textbox', { name: 'Message' });
+
+async function waitLive(page, timeout = 15000) {
+  await eventually(async () => assert.equal(await connState(page), 'live'), { timeout });
+}
+
+async function waitForText(page, text, timeout = 10000) {
+  await eventually(async () => {
+    const texts = (await messagesOf(page)).map((m) => m.text);
+    assert.ok(texts.includes(text), `"${text}" not among ${JSON.stringify(texts)}`);
+  }, { timeout });
+}
+
+/** Sends through the composer: Enter, or the Send button. */
+async function say(page, text, { button = false } = {}) {
+  await composer(page).fill(text);
+  if (button) await page.getByRole('button', { name: 'Send' }).click();
+  else await composer(page).press('Enter');
+}
+
+/** Each seq once, ascending, no gaps. */
+function assertGapless(list, who) {
+  const seqs = list.map((m) => m.seq);
+  assert.equal(new Set(seqs).size, seqs.length, `${who}: duplicate seq in ${seqs}`);
+  seqs.forEach((s, i) => assert.equal(s, seqs[0] + i, `${who}: not gapless/in order: ${seqs}`));
+}
+
+async function noHorizontalScroll(page, what) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${what}: page is ${scroll} px wide in a ${client} px viewport`);
+}
+
+/** The local time the page must show for an ISO instant, computed independently in Node. */
+function expectedTimes(iso, timeZone) {
+  const date = new Date(iso);
+  return [
+    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(date),
+    new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date),
+  ];
+}
+
+async function newUserPage(browser, { name, viewport, timezoneId }) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId });
+  // Report any Content-Security-Policy violation the page meets (inline code, a foreign URL...).
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`${name}: a dialog opened: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Trusted Type/i.test(m.text())) {
+      problems.push(`${name}: ${m.text()}`);
+    }
+  });
+  const restRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/messages?')) restRequests.push(r.url()); });
+  return { name, context, page, problems, restRequests, timezoneId };
+}
+
+async function signUp(user, { username, email }, badField) {
+  const { page } = user;
+  await page.goto(BASE);
+  await page.getByRole('heading', { name: 'Log in to Huddle' }).waitFor();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(badField === 'email' ? 'not-an-email' : email);
+  await page.getByLabel('Password').fill(badField === 'password' ? 'short' : PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  // The API's sentence appears next to the field it is about, and the field is marked invalid.
+  const error = page.locator(`#f-${badField}-error`);
+  await error.waitFor();
+  assert.match(await error.textContent(), new RegExp(`^${badField} must`));
+  assert.equal(await page.getAttribute(`#f-${badField}`, 'aria-invalid'), 'true');
+  await page.getByLabel(badField === 'email' ? 'Email' : 'Password')
+    .fill(badField === 'email' ? email : PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Rooms' }).waitFor();
+  assert.equal(await page.textContent('#me'), username);
+}
+
+// ---- the scenario ---------------------------------------------------------------------------
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  // Playwright gives every launch a fresh, empty profile (user-data-dir) of its own.
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let alice;
+let bob;
+let failed = false;
+
+try {
+  await step('security headers on the page, its assets and the API; none on Swagger UI', async () => {
+    for (const file of ['', 'js/main.js', 'css/app.css', 'api/v1/user/me']) {
+      const res = await fetch(new URL(file, BASE));
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'self'/, `CSP on /${file}`);
+      assert.match(csp, /connect-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `nosniff on /${file}`);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    }
+    const swagger = await fetch(new URL('q/swagger-ui/', BASE));
+    assert.equal(swagger.status, 200);
+    assert.equal(swagger.headers.get('content-security-policy'), null);
+  });
+
+  await step('Swagger UI still renders (it runs inline scripts, so it has no CSP)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(new URL('q/swagger-ui/', BASE).href);
+    await page.getByText('Huddle API').first().waitFor({ timeout: 15000 });
+    await context.close();
+  });
+
+  alice = await newUserPage(browser, { name: 'alice', viewport: { width: 1100, height: 720 }, timezoneId: 'Asia/Tokyo' });
+  bob = await newUserPage(browser, { name: 'bob', viewport: { width: 360, height: 740 }, timezoneId: 'America/New_York' });
+
+  await step('login screen: labelled fields, focus order, screenshot', async () => {
+    const { page } = alice;
+    await page.goto(BASE);
+    await page.getByRole('heading', { name: 'Log in to Huddle' }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    assert.equal(await focused(), 'f-email', 'the first field has the focus');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'f-password');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Log in');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Create an account');
+    await page.locator('#f-email').focus();
+    await page.screenshot({ path: path.join(SHOTS, 'login.png') });
+    await bob.page.goto(BASE);
+    await bob.page.getByRole('heading', { name: 'Log in to Huddle' }).waitFor();
+    await noHorizontalScroll(bob.page, 'login at 360 px');
+  });
+
+  await step('alice and bob sign up (field errors shown next to the field) and land on the rooms', async () => {
+    await signUp(alice, { username: 'alice', email: 'alice@example.com' }, 'email');
+    await signUp(bob, { username: 'bob', email: 'bob@example.com' }, 'password');
+    await noHorizontalScroll(bob.page, 'rooms at 360 px');
+  });
+
+  await step('alice creates a room; bob cannot take its id (error next to the id field)', async () => {
+    await alice.page.getByLabel('Room name').fill(ROOM.name);
+    assert.equal(await alice.page.getByLabel('Room id').inputValue(), ROOM.id, 'id suggested from the name');
+    await alice.page.getByRole('button', { name: 'Create room' }).click();
+    await waitLive(alice.page);
+    assert.equal(await alice.page.textContent('#room-title'), ROOM.name);
+
+    await bob.page.getByLabel('Room name').fill(ROOM.name);
+    await bob.page.getByRole('button', { name: 'Create room' }).click();
+    const error = bob.page.locator('#f-id-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /already exists/);
+  });
+
+  await step('bob joins from the list; both see who is here and the join notice', async () => {
+    await bob.page.reload();
+    await bob.page.getByRole('link', { name: new RegExp(ROOM.name) }).click();
+    await waitLive(bob.page);
+    for (const user of [alice, bob]) {
+      await eventually(async () => assert.deepEqual(
+        (await user.page.$$eval('#people li', (els) => els.map((e) => e.firstChild.textContent))).sort(),
+        ['alice', 'bob'],
+      ));
+    }
+    await alice.page.getByText('bob joined the room').waitFor();
+    await bob.page.getByText('You joined the room').waitFor();
+    await noHorizontalScroll(bob.page, 'room at 360 px');
+  });
+
+  const conversation = [
+    [alice, 'Morning Bob! Is the new login screen ready for review?', false],
+    [bob, 'Morning! Yes, pushed it an hour ago.', true],
+    [alice, 'Great. Two things:\n1. the error text sits next to the field\n2. Enter sends', false],
+    [bob, 'Both done. Try it on your phone too.', false],
+    [alice, 'Looks good at 360 px. Ship it!', false],
+  ];
+
+  await step('they talk: both see every message once, in order, with the right names', async () => {
+    for (const [user, text, button] of conversation) {
+      await say(user.page, text, { button });
+      await waitForText(alice.page, text);
+      await waitForText(bob.page, text);
+    }
+    const a = await messagesOf(alice.page);
+    const b = await messagesOf(bob.page);
+    assert.deepEqual(a.map((m) => [m.author, m.text]), conversation.map(([u, t]) => [u.name, t]));
+    assert.deepEqual(b.map((m) => [m.seq, m.author, m.text]), a.map((m) => [m.seq, m.author, m.text]));
+    assertGapless(a, 'alice');
+    assert.equal(a[0].seq, 1);
+    // Own messages are marked as such (and styled apart), on each side.
+    assert.deepEqual(a.map((m) => m.own), conversation.map(([u]) => u === alice));
+    assert.deepEqual(b.map((m) => m.own), conversation.map(([u]) => u === bob));
+    // Nothing left pending once acked.
+    assert.equal(await alice.page.locator('#outbox li').count(), 0);
+    // Notices stay where they happened: bob joined before anyone spoke.
+    const items = await alice.page.$$eval('#messages > li', (els) => els.map((e) => e.dataset.seq ?? e.textContent));
+    assert.ok(items.findIndex((t) => t.startsWith('bob joined')) < items.indexOf('1'), `log order: ${items}`);
+  });
+
+  await step('timestamps are in each viewer\'s own time zone', async () => {
+    for (const user of [alice, bob]) {
+      for (const m of await messagesOf(user.page)) {
+        assert.ok(expectedTimes(m.datetime, user.timezoneId).includes(m.time),
+          `${user.name} (${user.timezoneId}) shows ${m.time} for ${m.datetime}`);
+      }
+    }
+    const [a0] = await messagesOf(alice.page);
+    const [b0] = await messagesOf(bob.page);
+    assert.notEqual(a0.time, b0.time, 'Tokyo and New York see different clock times');
+  });
+
+  await step('composer counts code points up to 4000 and refuses more', async () => {
+    const { page } = alice;
+    await composer(page).fill('😀😀😀');
+    assert.equal(await page.textContent('#composer-count'), '3 / 4000');
+    await composer(page).fill('x'.repeat(4001));
+    assert.equal(await page.textContent('#composer-count'), '4001 / 4000 — too long');
+    assert.ok(await page.getByRole('button', { name: 'Send' }).isDisabled());
+    await composer(page).press('Enter');
+    await composer(page).fill('');
+    assert.ok(await page.getByRole('button', { name: 'Send' }).isDisabled());
+    assert.equal((await messagesOf(page)).length, conversation.length, 'nothing was sent');
+  });
+
+  await step('screenshots of the conversation (desktop and 360 px)', async () => {
+    await alice.page.mouse.move(0, 0);
+    await alice.page.screenshot({ path: path.join(SHOTS, 'room.png') });
+    await bob.page.screenshot({ path: path.join(SHOTS, 'room-mobile.png') });
+  });
+
+  await step('a message with HTML in it shows as text: no element is injected, no script runs', async () => {
+    await say(bob.page, XSS);
+    for (const user of [alice, bob]) {
+      await waitForText(user.page, XSS);
+      const last = (await messagesOf(user.page)).at(-1);
+      assert.equal(last.text, XSS);
+      assert.equal(await user.page.locator('#messages img, img[src="x"]').count(), 0, `${user.name}: an img was injected`);
+      assert.ok(await user.page.getByText(XSS, { exact: true }).isVisible());
+    }
+  });
+
+  // ---- restart -----------------------------------------------------------------------------
+  let carol;
+  await step('the server stops: both clients show that they are reconnecting', async () => {
+    await bob.context.setOffline(true);
+    await serverControl('stop');
+    for (const user of [alice, bob]) {
+      await eventually(async () => assert.ok(['waiting', 'reconnecting'].includes(await connState(user.page))), { timeout: 10000 });
+      user.closeCode = await user.page.getAttribute('#conn-status', 'data-close-code');
+    }
+    assert.match(await alice.page.textContent('#conn-status'), /Connection lost|Reconnecting/);
+    console.log(`\n    close codes seen: alice ${alice.closeCode}, bob ${bob.closeCode}`);
+  });
+
+  await step('bob (offline) writes a message: it waits, visibly pending', async () => {
+    await say(bob.page, 'Typed on the train, no signal');
+    const pending = bob.page.locator('#outbox li.pending');
+    await pending.waitFor();
+    assert.equal(await pending.getAttribute('data-status'), 'queued');
+    assert.match(await pending.textContent(), /Waiting for the connection/);
+  });
+
+  await step('the server starts again; alice reconnects and writes while bob is still away', async () => {
+    await serverControl('start');
+    await waitLive(alice.page, 30000);
+    await say(alice.page, 'Sent while Bob was away');
+    await waitForText(alice.page, 'Sent while Bob was away');
+    assert.notEqual(await connState(bob.page), 'live', 'bob is still offline');
+  });
+
+  await step('carol, a plain WebSocket client, also talks in the gap (more than one catch-up frame holds)', async () => {
+    const token = await restLogin(BASE, { username: 'carol', email: 'carol@example.com', password: PASSWORD });
+    carol = await openSocket(BASE, ROOM.id, { Authorization: `Bearer ${token}` });
+    await carol.next((f) => f.type === 'history');
+    for (let i = 1; i <= 5; i++) {
+      carol.ws.send(JSON.stringify({ type: 'message', content: `carol in the gap ${i}`, clientId: `carol-${i}` }));
+      await carol.next((f) => f.type === 'ack' && f.clientId === `carol-${i}`);
+    }
+    await waitForText(alice.page, 'carol in the gap 5');
+    carol.ws.close();
+  });
+
+  await step('bob comes back: catches up (REST pages for the truncated part), his message goes out once', async () => {
+    await bob.context.setOffline(false);
+    await waitLive(bob.page, 30000);
+    await waitForText(bob.page, 'Typed on the train, no signal', 15000);
+    await waitForText(alice.page, 'Typed on the train, no signal');
+    await eventually(async () => assert.equal(await bob.page.locator('#outbox li').count(), 0));
+    const a = await messagesOf(alice.page);
+    const b = await messagesOf(bob.page);
+    assertGapless(a, 'alice');
+    assertGapless(b, 'bob');
+    assert.deepEqual(b.map((m) => [m.seq, m.author, m.text]), a.map((m) => [m.seq, m.author, m.text]));
+    const tail = b.slice(-7).map((m) => `${m.author}: ${m.text}`);
+    assert.deepEqual(tail, [
+      'alice: Sent while Bob was away',
+      ...[1, 2, 3, 4, 5].map((i) => `carol: carol in the gap ${i}`),
+      'bob: Typed on the train, no signal',
+    ]);
+    assert.ok(bob.restRequests.some((u) => u.includes('after=')),
+      `bob paged the gap over REST (catch-up limit is ${process.env.HUDDLE_HISTORY_CATCH_UP_LIMIT}); requests: ${bob.restRequests}`);
+  });
+
+  // ---- log out -----------------------------------------------------------------------------
+  await step('bob logs out: back to the login screen; his old cookie no longer opens a socket', async () => {
+    const cookie = (await bob.context.cookies()).find((c) => c.name === 'access_token');
+    assert.ok(cookie?.value, 'the access_token cookie is set');
+    assert.ok(cookie.httpOnly, 'the cookie is HttpOnly');
+    assert.equal(await bob.page.evaluate(() => document.cookie.includes('access_token')), false);
+    // Control: the cookie opens a socket while the session lives.
+    const before = await openSocket(BASE, ROOM.id, { Cookie: `access_token=${cookie.value}` });
+    before.ws.close();
+
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await bob.page.getByRole('heading', { name: 'Log in to Huddle' }).waitFor();
+    await bob.page.getByText('You are logged out.').waitFor();
+    assert.equal((await bob.context.cookies()).find((c) => c.name === 'access_token' && c.value), undefined,
+      'the browser dropped the cookie');
+
+    const refused = await openSocket(BASE, ROOM.id, { Cookie: `access_token=${cookie.value}` }).then(
+      (s) => { s.ws.close(); return null; },
+      (e) => e,
+    );
+    assert.equal(refused?.status, 401, 'the old cookie opens no socket after logout');
+    const me = await fetch(new URL('api/v1/user/me', BASE), { headers: { Cookie: `access_token=${cookie.value}` } });
+    assert.equal(me.status, 401);
+
+    await alice.page.getByText('bob left the room').last().waitFor();
+    await eventually(async () => assert.deepEqual(
+      await alice.page.$$eval('#people li', (els) => els.map((e) => e.firstChild.textContent)), ['alice']));
+  });
+
+  await step('a wrong password is refused with the API\'s sentence above the button', async () => {
+    await bob.page.getByLabel('Email').fill('bob@example.com');
+    await bob.page.getByLabel('Password').fill('not the password');
+    await bob.page.getByRole('button', { name: 'Log in' }).click();
+    await bob.page.locator('.form-error').getByText('Email or password is incorrect').waitFor();
+  });
+
+  await step('no CSP violation, no page error, no dialog anywhere', async () => {
+    const problems = [...alice.problems, ...bob.problems];
+    for (const user of [alice, bob]) {
+      for (const v of await user.page.evaluate(() => window.__cspViolations)) problems.push(`${user.name}: CSP: ${v}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+} catch (e) {
+  failed = true;
+  console.error(e);
+  for (const user of [alice, bob].filter(Boolean)) {
+    await user.page.screenshot({ path: path.join(SHOTS, `failure-${user.name}.png`) }).catch(() => {});
+  }
+} finally {
+  await browser.close();
+}
+
+console.log(failed ? `browser test FAILED after ${elapsed()} s` : `browser test passed in ${elapsed()} s`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,80 @@
+package io.huddle.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+class SecurityHeadersTest {
+
+  private static ValidatableResponse hasBaseHeaders(ValidatableResponse response) {
+    return response
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Referrer-Policy", "no-referrer");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "/, text/html",
+    "/index.html, text/html",
+    "/js/main.js, text/javascript",
+    "/js/room-connection.js, text/javascript",
+    "/css/app.css, text/css",
+    "/favicon.svg, image/svg+xml"
+  })
+  void clientFilesCarryTheStrictPolicyAndAreRevalidated(String path, String type) {
+    hasBaseHeaders(given().get(path).then().statusCode(200).contentType(startsWith(type)))
+        .header("Content-Security-Policy", equalTo(SecurityHeaders.CSP))
+        .header("Cache-Control", "no-cache");
+  }
+
+  @Test
+  void thePolicyAllowsNothingInlineAndNoOtherOrigin() {
+    String csp = SecurityHeaders.CSP;
+    for (String directive :
+        new String[] {
+          "default-src 'self'",
+          "script-src 'self'",
+          "style-src 'self'",
+          "connect-src 'self'",
+          "frame-ancestors 'none'",
+          "require-trusted-types-for 'script'"
+        }) {
+      org.junit.jupiter.api.Assertions.assertTrue(csp.contains(directive), directive);
+    }
+    assertFalse(csp.contains("unsafe"), csp);
+    assertFalse(csp.contains("http"), csp);
+  }
+
+  @Test
+  void thePageHasNoInlineScriptOrStyle() {
+    String html = given().get("/").then().statusCode(200).extract().asString();
+    assertFalse(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(html).find(), html);
+    assertFalse(Pattern.compile("<style|\\sstyle=|\\son[a-z]+=").matcher(html).find(), html);
+  }
+
+  @Test
+  void apiAnswersCarryTheHeadersToo() {
+    hasBaseHeaders(given().get("/api/v1/user/me").then().statusCode(401))
+        .header("Content-Security-Policy", equalTo(SecurityHeaders.CSP))
+        .header("Cache-Control", not(equalTo("no-cache")));
+  }
+
+  @Test
+  void swaggerUiKeepsItsInlineScriptsWorking() {
+    hasBaseHeaders(
+            given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("<script>")))
+        .header("Content-Security-Policy", nullValue());
+  }
+}
