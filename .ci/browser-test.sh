@@ -114,6 +114,8 @@ start_server() {
   MP_JWT_VERIFY_PUBLICKEY_LOCATION="$WORK/public.pem" \
   HUDDLE_TOKEN_COOKIE_SECURE=false \
   HUDDLE_HISTORY_CATCH_UP_LIMIT=3 \
+  QUARKUS_SHUTDOWN_DELAY=1s \
+  QUARKUS_SHUTDOWN_TIMEOUT=3s \
     java -jar target/quarkus-app/quarkus-run.jar >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 600); do

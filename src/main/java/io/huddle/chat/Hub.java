@@ -50,6 +50,9 @@ public class Hub {
   /** Close code for server shutdown: reconnect elsewhere. */
   static final int GOING_AWAY = 1001;
 
+  /** Close code when the server cannot give a joining client its history (try again). */
+  static final int INTERNAL_ERROR = 1011;
+
   /** Close code for a client message over the size limit. */
   static final int MESSAGE_TOO_BIG = 1009;
 
@@ -227,8 +230,20 @@ public class Hub {
                   ? store.latest(member.roomId, 0, history.joinLimit())
                   : store.latest(member.roomId, since, history.catchUpLimit());
     } catch (RuntimeException e) {
+      // Without the history there is no gap-free start: say so, and close so the client
+      // reconnects (with ?since=) once the database answers again.
       Log.warnf("History of room %s unavailable: %s", member.roomId, e.getMessage());
-      member.goLive(encode(ChatFrame.error("History is unavailable right now")), Long.MAX_VALUE);
+      member.goLive(
+          encode(
+              ChatFrame.error("History is unavailable right now: reconnect with ?since= shortly")),
+          Long.MAX_VALUE);
+      member.runOnContext(
+          () ->
+              member
+                  .connection
+                  .close(new CloseReason(INTERNAL_ERROR, "History unavailable, reconnect"))
+                  .subscribe()
+                  .with(ok -> {}, failure -> {}));
       return;
     }
     List<ChatFrame> frames = messages.stream().map(ChatFrame::message).toList();

@@ -17,8 +17,10 @@ public final class RoomRecords {
           @NotNull(message = "id is required")
           @NotBlank(message = "id must not be blank")
           @Pattern(
-              regexp = "^[\\p{L}\\p{N} _.-]{1,64}$",
-              message = "id must be 1-64 characters of letters, digits, spaces, _ - or .")
+              // Not only dots: "." and ".." cannot be reached in a URL path.
+              regexp = "^(?!\\.+$)[\\p{L}\\p{N} _.-]{1,64}$",
+              message =
+                  "id must be 1-64 characters of letters, digits, spaces, _ - or . (not only dots)")
           String id,
       @Schema(examples = "General chat", description = "1-100 characters")
           @NotNull(message = "name is required")

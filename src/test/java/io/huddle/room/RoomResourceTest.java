@@ -66,7 +66,7 @@ class RoomResourceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "has/slash", "semi;colon", "emoji😀", "x"})
+  @ValueSource(strings = {"", "   ", "has/slash", "semi;colon", "emoji😀", ".", "..", "x"})
   void invalidRoomIdIs400(String id) {
     TestUser user = Api.newUser();
     String roomId = id.equals("x") ? "x".repeat(65) : id;
