@@ -1,0 +1,111 @@
+package io.huddle.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** CPU time and RSS of a process from /proc (Linux): the server's, and the generator's own. */
+final class Proc {
+  private static final long TICKS_PER_SECOND = clockTicks();
+
+  /** One reading: CPU seconds (user+sys, all threads), RSS in KiB, or -1 when unreadable. */
+  record Sample(long atNanos, double cpuSeconds, long rssKib) {
+    boolean valid() {
+      return cpuSeconds >= 0;
+    }
+  }
+
+  private final String pid;
+
+  private Proc(String pid) {
+    this.pid = pid;
+  }
+
+  static Proc of(long pid) {
+    return new Proc(Long.toString(pid));
+  }
+
+  static Proc self() {
+    return new Proc("self");
+  }
+
+  boolean exists() {
+    return Files.isReadable(Path.of("/proc", pid, "stat"));
+  }
+
+  Sample sample() {
+    return new Sample(System.nanoTime(), cpuSeconds(), rssKib());
+  }
+
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
+      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+      return (double) ticks / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  long rssKib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    }
+    return -1;
+  }
+
+  /**
+   * CPU seconds the whole machine spent busy (all cores, all processes) since boot: with the
+   * server's and the generator's own share this shows what other processes took.
+   */
+  static double machineBusySeconds() {
+    try {
+      String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+      String[] f = first.trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < f.length && i <= 7; i++) {
+        if (i != 4 && i != 5) { // not idle, iowait (nor steal, field 8)
+          busy += Long.parseLong(f[i]);
+        }
+      }
+      return (double) busy / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The 1-minute load average, or -1. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        return Long.parseLong(out.trim());
+      }
+      p.destroyForcibly();
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 100;
+  }
+}
