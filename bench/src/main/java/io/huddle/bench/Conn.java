@@ -28,6 +28,7 @@ final class Conn {
   volatile boolean closed;
   volatile boolean closedByUs;
   volatile int closeCode;
+  volatile String closeReason;
 
   /** ns since origin when the server's close was seen, or -1. */
   volatile long closedAt = -1;
@@ -68,6 +69,7 @@ final class Conn {
   private void onClose(WebSocket socket) {
     Short code = socket.closeStatusCode();
     closeCode = code == null ? ABNORMAL_CLOSE : code;
+    closeReason = socket.closeReason();
     closedAt = System.nanoTime() - run.origin;
     closed = true;
   }

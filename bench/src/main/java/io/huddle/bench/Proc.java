@@ -84,6 +84,18 @@ final class Proc {
     }
   }
 
+  /** This JVM's garbage collections so far: {count, milliseconds}. */
+  static long[] ownGc() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
+
   /** The 1-minute load average, or -1. */
   static double loadAverage() {
     try {

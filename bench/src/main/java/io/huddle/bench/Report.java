@@ -65,7 +65,11 @@ final class Report {
       failures.add(t.sendSkipped.sum() + " sends skipped because the sender's socket was closed");
     }
     if (!run.unexpectedCloseCodes.isEmpty()) {
-      failures.add("connections closed by the server: " + codes(run.unexpectedCloseCodes));
+      failures.add(
+          "connections closed by the server: "
+              + codes(run.unexpectedCloseCodes)
+              + ", e.g. "
+              + run.unexpectedCloseSamples);
     }
     if (o.stall > 0 && !run.steps.isEmpty()) {
       int closed1008 = run.stalledCloseCodes.getOrDefault(1008, 0);
@@ -325,11 +329,13 @@ final class Report {
           mib(s.serverRssPeakKib));
     }
     out.printf(
-        "  generator    CPU %.2f s in %.1f s (%.1f %% of a core, %d available)%n",
+        "  generator    CPU %.2f s in %.1f s (%.1f %% of a core, %d available); GC %d x, %d ms%n",
         s.generatorCpuSeconds,
         s.measureSeconds,
         100 * s.generatorCpuSeconds / s.measureSeconds,
-        processors);
+        processors,
+        s.generatorGcCount,
+        s.generatorGcMillis);
     if (s.otherCpuSeconds() >= 0) {
       out.printf(
           "  machine      other processes took %.1f %% of a core (%s); load average %.2f%n",
@@ -478,6 +484,7 @@ final class Report {
 
     Map<String, Object> sockets = new LinkedHashMap<>();
     sockets.put("closedByServer", run.unexpectedCloseCodes);
+    sockets.put("closedByServerSamples", run.unexpectedCloseSamples);
     sockets.put("stalledCloseCodes", run.stalledCloseCodes);
     sockets.put("stalledStillOpen", run.stalledStillOpen);
     sockets.put("writeQueueFull", t.writeQueueFull.sum());
@@ -516,6 +523,8 @@ final class Report {
       m.put("serverRssKibPeak", s.serverRssPeakKib);
     }
     m.put("generatorCpuSeconds", s.generatorCpuSeconds);
+    m.put("generatorGcCount", s.generatorGcCount);
+    m.put("generatorGcMillis", s.generatorGcMillis);
     m.put("otherCpuSeconds", s.otherCpuSeconds());
     m.put("loadAverageEnd", s.loadAverageEnd);
     m.put("generatorCpuPct", 100 * s.generatorCpuSeconds / s.measureSeconds);

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -71,6 +72,7 @@ final class Run {
   final Map<Integer, Integer> stalledCloseCodes = new TreeMap<>();
   int stalledStillOpen;
   final Map<Integer, Integer> unexpectedCloseCodes = new TreeMap<>();
+  final List<String> unexpectedCloseSamples = new ArrayList<>();
 
   Run(Options options) {
     this.options = options;
@@ -180,18 +182,38 @@ final class Run {
       String path =
           "/api/v1/ws/joinRoom/"
               + URLEncoder.encode(roomIds.get(c.room), StandardCharsets.UTF_8).replace("+", "%20");
+      // No WebSocketConnectOptions.setTimeout: in Vert.x 4.5.27 its timer later closes the first
+      // connection of the client (code 1000, once the timeout has passed). A timer of our own
+      // bounds the handshake instead.
       WebSocketConnectOptions o =
           new WebSocketConnectOptions()
               .setHost(options.host())
               .setPort(options.port())
               .setURI(path)
-              .setTimeout(perHandshakeMs)
               .addHeader("Authorization", "Bearer " + users.get(c.user).token());
       long t = System.nanoTime();
+      AtomicBoolean settled = new AtomicBoolean();
+      long timer =
+          vertx.setTimer(
+              perHandshakeMs,
+              id -> {
+                if (settled.compareAndSet(false, true)) {
+                  failed.merge("handshake timed out", 1, Integer::sum);
+                  inFlight.release();
+                  done.countDown();
+                }
+              });
       client
           .connect(o)
           .onComplete(
               ar -> {
+                if (!settled.compareAndSet(false, true)) {
+                  if (ar.succeeded()) {
+                    ar.result().close(); // too late: already counted as timed out
+                  }
+                  return;
+                }
+                vertx.cancelTimer(timer);
                 long micros = (System.nanoTime() - t) / 1000;
                 if (ar.succeeded()) {
                   c.attach(ar.result());
@@ -322,6 +344,7 @@ final class Run {
     r.serverStart = sampleServer();
     double genStart = self.cpuSeconds();
     double machineStart = Proc.machineBusySeconds();
+    long[] gcStart = Proc.ownGc();
     if (index == 0) {
       for (Conn c : conns) {
         if (c.stalled && c.open()) {
@@ -339,6 +362,9 @@ final class Run {
     r.serverEnd = sampleServer();
     r.generatorCpuSeconds = self.cpuSeconds() - genStart;
     double machineEnd = Proc.machineBusySeconds();
+    long[] gcEnd = Proc.ownGc();
+    r.generatorGcCount = gcEnd[0] - gcStart[0];
+    r.generatorGcMillis = gcEnd[1] - gcStart[1];
     if (machineStart >= 0 && machineEnd >= 0) {
       r.machineBusySeconds = machineEnd - machineStart;
     }
@@ -456,10 +482,15 @@ final class Run {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      if (ws.writeQueueFull()) {
-        totals.writeQueueFull.increment();
+      try {
+        if (ws.writeQueueFull()) {
+          totals.writeQueueFull.increment();
+        }
+        ws.writeTextMessage(frame);
+      } catch (IllegalStateException closedMeanwhile) {
+        totals.sendSkipped.increment();
+        continue;
       }
-      ws.writeTextMessage(frame);
       if (w.contains(due)) {
         w.sentBySender.incrementAndGet(s);
         w.senderLag.recordValue(Window.micros(now() - due));
@@ -480,6 +511,16 @@ final class Run {
         }
       } else if (c.closed && !c.closedByUs) {
         unexpectedCloseCodes.merge(c.closeCode, 1, Integer::sum);
+        if (unexpectedCloseSamples.size() < 5) {
+          unexpectedCloseSamples.add(
+              String.format(
+                  "connection %d (%s) closed %d \"%s\" %.1f s after the start",
+                  c.index,
+                  c.sender >= 0 ? "sender " + c.sender : "receiver",
+                  c.closeCode,
+                  c.closeReason,
+                  c.closedAt / 1e9));
+        }
       }
     }
   }

@@ -27,6 +27,8 @@ final class StepResult {
   Proc.Sample serverEnd;
   long serverRssPeakKib = -1;
   double generatorCpuSeconds;
+  long generatorGcCount;
+  long generatorGcMillis;
   double machineBusySeconds = -1;
   double loadAverageEnd = -1;
 
