@@ -58,6 +58,10 @@ final class Options {
 
   int stall;
   Long serverPid;
+
+  /** Idle presets: also measure the server's live heap (jcmd GC.run + GC.heap_info). */
+  boolean serverHeap;
+
   Path json;
   Path userCache;
   int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -144,6 +148,7 @@ final class Options {
         users = 200;
         senders = 0;
         hold = Duration.ofSeconds(15);
+        serverHeap = true;
       }
       case "S3prime" -> {
         rooms = 1;
@@ -151,6 +156,7 @@ final class Options {
         users = 200;
         senders = 0;
         hold = Duration.ofSeconds(5);
+        serverHeap = true;
       }
       case "S4" -> {
         rooms = 1;
@@ -198,7 +204,10 @@ final class Options {
         value = key.substring(eq + 1);
         key = key.substring(0, eq);
       }
-      if (key.equals("ramp") || key.equals("help") || key.equals("list-presets")) {
+      if (key.equals("ramp")
+          || key.equals("server-heap")
+          || key.equals("help")
+          || key.equals("list-presets")) {
         switches.add(key);
         continue;
       }
@@ -227,6 +236,9 @@ final class Options {
             "Unknown preset " + presetName + "; known: " + String.join(", ", PRESETS.keySet()));
       }
       o.applyPreset(p);
+    }
+    if (switches.contains("server-heap")) {
+      o.serverHeap = true;
     }
     if (switches.contains("ramp")) {
       o.ramp = true;
@@ -405,6 +417,8 @@ final class Options {
           --connect-parallel 64         handshakes in flight
           --signup-parallel 4           sign-ups/log-ins in flight (bcrypt is slow on purpose)
           --server-pid PID              sample the server's CPU and RSS from /proc
+          --server-heap                 idle presets: live heap per connection via jcmd (full GCs
+                                        in the server; on by default for S3 and S3prime)
           --json FILE                   also write the report as JSON
           --user-cache FILE             reuse users and tokens between runs against one database
           --event-loops N               client event loops (default: available processors)

@@ -84,6 +84,74 @@ final class Proc {
     }
   }
 
+  /** Busy CPU seconds of each core since boot (the cpuN lines of /proc/stat); empty if unknown. */
+  static double[] coreBusySeconds() {
+    try {
+      java.util.List<Double> cores = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu") && Character.isDigit(line.charAt(3))) {
+          String[] f = line.trim().split("\\s+");
+          long busy = 0;
+          for (int i = 1; i < f.length && i <= 7; i++) {
+            if (i != 4 && i != 5) {
+              busy += Long.parseLong(f[i]);
+            }
+          }
+          cores.add((double) busy / TICKS_PER_SECOND);
+        }
+      }
+      return cores.stream().mapToDouble(Double::doubleValue).toArray();
+    } catch (IOException | RuntimeException e) {
+      return new double[0];
+    }
+  }
+
+  private static final java.util.regex.Pattern HEAP_USED =
+      java.util.regex.Pattern.compile(
+          "^\\s*(def new generation|tenured generation|garbage-first heap|PSYoungGen|ParOldGen"
+              + "|Shenandoah Heap|ZHeap)\\b.*?used (\\d+)K");
+
+  /**
+   * The server's live heap in KiB after a full GC it is asked for (jcmd GC.run, then GC.heap_info);
+   * -1 when jcmd is missing or fails. Only for idle phases: it pauses the server.
+   */
+  long liveHeapKib() {
+    if (pid.equals("self") || run("GC.run") == null) {
+      return -1;
+    }
+    String info = run("GC.heap_info");
+    if (info == null) {
+      return -1;
+    }
+    long used = 0;
+    boolean found = false;
+    for (String line : info.split("\n")) {
+      java.util.regex.Matcher m = HEAP_USED.matcher(line);
+      if (m.find()) {
+        used += Long.parseLong(m.group(2));
+        found = true;
+      }
+    }
+    return found ? used : -1;
+  }
+
+  private String run(String command) {
+    try {
+      Process p = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return null;
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** This JVM's garbage collections so far: {count, milliseconds}. */
   static long[] ownGc() {
     long count = 0;

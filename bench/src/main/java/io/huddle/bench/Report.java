@@ -167,6 +167,14 @@ final class Report {
     } else if (o.senders == 0) {
       out.printf("  idle hold    %.1f s%n", run.holdSeconds);
     }
+    if (run.serverHeapBeforeConnectKib >= 0 && run.serverHeapAfterHoldKib >= 0) {
+      out.printf(
+          "  live heap    %s before connecting, %s with the connections open (after a full GC"
+              + " each): %s per connection%n",
+          mib(run.serverHeapBeforeConnectKib),
+          mib(run.serverHeapAfterHoldKib),
+          kibPer(run.serverHeapAfterHoldKib - run.serverHeapBeforeConnectKib, run.connected));
+    }
     if (!run.steps.isEmpty()) {
       printSteps(out);
       StepResult detail = run.best != null ? run.best : run.steps.get(run.steps.size() - 1);
@@ -337,10 +345,17 @@ final class Report {
         s.generatorGcCount,
         s.generatorGcMillis);
     if (s.otherCpuSeconds() >= 0) {
+      StringBuilder cores = new StringBuilder();
+      for (int i = 0; i < s.coreBusyPct.length; i++) {
+        cores.append(
+            String.format(Locale.ROOT, "%scpu%d %.0f %%", i == 0 ? "" : ", ", i, s.coreBusyPct[i]));
+      }
       out.printf(
-          "  machine      other processes took %.1f %% of a core (%s); load average %.2f%n",
+          "  machine      other processes took %.1f %% of a core (%s); cores busy: %s;"
+              + " load average %.2f%n",
           100 * s.otherCpuSeconds() / s.measureSeconds,
           s.hasServer() ? "besides server and generator" : "server included: no --server-pid",
+          cores,
           s.loadAverageEnd);
     }
   }
@@ -429,6 +444,15 @@ final class Report {
       setup.put(
           "serverCpuSecondsForConnect",
           run.serverAfterConnect.cpuSeconds() - run.serverBeforeConnect.cpuSeconds());
+    }
+    setup.put("serverHeapKibBeforeConnect", run.serverHeapBeforeConnectKib);
+    setup.put("serverHeapKibAfterHold", run.serverHeapAfterHoldKib);
+    if (run.serverHeapBeforeConnectKib >= 0
+        && run.serverHeapAfterHoldKib >= 0
+        && run.connected > 0) {
+      setup.put(
+          "serverHeapKibPerConnection",
+          (double) (run.serverHeapAfterHoldKib - run.serverHeapBeforeConnectKib) / run.connected);
     }
     if (o.senders == 0) {
       setup.put("holdSeconds", run.holdSeconds);
@@ -527,6 +551,7 @@ final class Report {
     m.put("generatorGcMillis", s.generatorGcMillis);
     m.put("otherCpuSeconds", s.otherCpuSeconds());
     m.put("loadAverageEnd", s.loadAverageEnd);
+    m.put("coreBusyPct", s.coreBusyPct);
     m.put("generatorCpuPct", 100 * s.generatorCpuSeconds / s.measureSeconds);
     m.put("receivedByStalled", s.receivedByStalled);
     m.put("sentBySender", s.sentBySender);

@@ -62,6 +62,8 @@ final class Run {
   final Histogram handshake = new Histogram(Window.HIGHEST_MICROS, 3);
   final Map<String, Integer> connectFailures = new TreeMap<>();
   Proc.Sample serverBeforeConnect;
+  long serverHeapBeforeConnectKib = -1;
+  long serverHeapAfterHoldKib = -1;
   Proc.Sample serverAfterConnect;
   Proc.Sample serverAfterHold;
   long serverRssPeakKib = -1;
@@ -163,6 +165,9 @@ final class Run {
   }
 
   private void connectAll(List<Api.User> users) throws InterruptedException {
+    if (server != null && options.serverHeap && options.senders == 0) {
+      serverHeapBeforeConnectKib = server.liveHeapKib();
+    }
     serverBeforeConnect = sampleServer();
     Semaphore inFlight = new Semaphore(options.connectParallel);
     CountDownLatch done = new CountDownLatch(conns.size());
@@ -262,6 +267,9 @@ final class Run {
     }
     holdSeconds = seconds(start);
     serverAfterHold = sampleServer();
+    if (server != null && options.serverHeap) {
+      serverHeapAfterHoldKib = server.liveHeapKib();
+    }
   }
 
   /** A fixed-rate run, or a ramp that raises the rate until a step fails. */
@@ -344,6 +352,7 @@ final class Run {
     r.serverStart = sampleServer();
     double genStart = self.cpuSeconds();
     double machineStart = Proc.machineBusySeconds();
+    double[] coresStart = Proc.coreBusySeconds();
     long[] gcStart = Proc.ownGc();
     if (index == 0) {
       for (Conn c : conns) {
@@ -363,6 +372,13 @@ final class Run {
     r.generatorCpuSeconds = self.cpuSeconds() - genStart;
     double machineEnd = Proc.machineBusySeconds();
     long[] gcEnd = Proc.ownGc();
+    double[] coresEnd = Proc.coreBusySeconds();
+    if (coresEnd.length == coresStart.length) {
+      r.coreBusyPct = new double[coresEnd.length];
+      for (int i = 0; i < coresEnd.length; i++) {
+        r.coreBusyPct[i] = 100 * (coresEnd[i] - coresStart[i]) / r.measureSeconds;
+      }
+    }
     r.generatorGcCount = gcEnd[0] - gcStart[0];
     r.generatorGcMillis = gcEnd[1] - gcStart[1];
     if (machineStart >= 0 && machineEnd >= 0) {

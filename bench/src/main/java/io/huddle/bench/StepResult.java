@@ -30,6 +30,10 @@ final class StepResult {
   long generatorGcCount;
   long generatorGcMillis;
   double machineBusySeconds = -1;
+
+  /** Busy share of each core over the window, in percent. */
+  double[] coreBusyPct = new double[0];
+
   double loadAverageEnd = -1;
 
   long[] sentBySender;
