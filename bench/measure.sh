@@ -4,7 +4,7 @@
 # OUT, and a table of medians at the end (needs jq).
 #
 #   bench/measure.sh [RUNS] [OUT]          defaults: 2 runs, bench/target/figures
-#   PRESETS="S4 S2fixed" bench/measure.sh  other presets (default: S3 storm S2fixed S4)
+#   PRESETS="S4 S2fixed" bench/measure.sh  other presets (default: S3 storm S2fixed S4 S5)
 #   PORT=18080 DB=huddle_bench             the server's port and (throwaway) database
 #
 # Needs a JDK 17+, openssl, curl, taskset, jq and the local PostgreSQL (127.0.0.1:5432, user
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 runs=${1:-2}
 out=${2:-bench/target/figures}
-presets=${PRESETS:-"S3 storm S2fixed S4"}
+presets=${PRESETS:-"S3 storm S2fixed S4 S5"}
 port=${PORT:-18080}
 db=${DB:-huddle_bench}
 server_cpu=${SERVER_CPU:-0}
@@ -92,7 +92,8 @@ for p in $presets; do
       figure "$p" '.setup.handshakeMs.p50' 'handshake p50 (ms)'
       figure "$p" '.setup.handshakeMs.p99' 'handshake p99 (ms)'
       figure "$p" '.setup.serverCpuSecondsForConnect * 1000 / .setup.connected' 'server CPU per handshake (ms)'
-      figure "$p" '.setup.serverRssKibPerConnection // "-"' 'RSS growth per connection (KiB)'
+      figure "$p" '.setup.serverRssKibPerConnection // empty' 'RSS growth per connection (KiB)'
+      figure "$p" '.setup.serverHeapKibPerConnection // empty' 'live heap per connection (KiB)'
       ;;
     *)
       figure "$p" '.steps[-1].deliveriesPerSecond' 'deliveries/s'

@@ -65,45 +65,49 @@ final class Proc {
   }
 
   /**
-   * CPU seconds the whole machine spent busy (all cores, all processes) since boot: with the
-   * server's and the generator's own share this shows what other processes took.
+   * CPU seconds (user+sys, plus that of reaped children) of every process on the machine, by pid.
+   * /proc/stat is not used: its tick-sampled counters miss most of a bursty load on an otherwise
+   * idle tickless kernel, while per-process times are precise.
    */
-  static double machineBusySeconds() {
-    try {
-      String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
-      String[] f = first.trim().split("\\s+");
-      long busy = 0;
-      for (int i = 1; i < f.length && i <= 7; i++) {
-        if (i != 4 && i != 5) { // not idle, iowait (nor steal, field 8)
-          busy += Long.parseLong(f[i]);
-        }
-      }
-      return (double) busy / TICKS_PER_SECOND;
-    } catch (IOException | RuntimeException e) {
-      return -1;
+  static java.util.Map<Long, Double> allProcesses() {
+    java.util.Map<Long, Double> cpu = new java.util.HashMap<>();
+    try (java.util.stream.Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      entries.forEach(
+          dir -> {
+            String name = dir.getFileName().toString();
+            if (!name.chars().allMatch(Character::isDigit)) {
+              return;
+            }
+            try {
+              String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
+              String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+              long ticks = 0;
+              for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime (fields 14-17)
+                ticks += Long.parseLong(f[i]);
+              }
+              cpu.put(Long.parseLong(name), (double) ticks / TICKS_PER_SECOND);
+            } catch (IOException | RuntimeException e) {
+              // the process ended meanwhile
+            }
+          });
+    } catch (IOException e) {
+      return java.util.Map.of();
     }
+    return cpu;
   }
 
-  /** Busy CPU seconds of each core since boot (the cpuN lines of /proc/stat); empty if unknown. */
-  static double[] coreBusySeconds() {
-    try {
-      java.util.List<Double> cores = new java.util.ArrayList<>();
-      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-        if (line.startsWith("cpu") && Character.isDigit(line.charAt(3))) {
-          String[] f = line.trim().split("\\s+");
-          long busy = 0;
-          for (int i = 1; i < f.length && i <= 7; i++) {
-            if (i != 4 && i != 5) {
-              busy += Long.parseLong(f[i]);
-            }
-          }
-          cores.add((double) busy / TICKS_PER_SECOND);
-        }
+  /** CPU seconds that processes other than {@code excluded} used between two scans. */
+  static double othersBetween(
+      java.util.Map<Long, Double> start,
+      java.util.Map<Long, Double> end,
+      java.util.Set<Long> excluded) {
+    double sum = 0;
+    for (java.util.Map.Entry<Long, Double> e : end.entrySet()) {
+      if (!excluded.contains(e.getKey())) {
+        sum += Math.max(0, e.getValue() - start.getOrDefault(e.getKey(), 0.0));
       }
-      return cores.stream().mapToDouble(Double::doubleValue).toArray();
-    } catch (IOException | RuntimeException e) {
-      return new double[0];
     }
+    return sum;
   }
 
   private static final java.util.regex.Pattern HEAP_USED =

@@ -345,17 +345,10 @@ final class Report {
         s.generatorGcCount,
         s.generatorGcMillis);
     if (s.otherCpuSeconds() >= 0) {
-      StringBuilder cores = new StringBuilder();
-      for (int i = 0; i < s.coreBusyPct.length; i++) {
-        cores.append(
-            String.format(Locale.ROOT, "%scpu%d %.0f %%", i == 0 ? "" : ", ", i, s.coreBusyPct[i]));
-      }
       out.printf(
-          "  machine      other processes took %.1f %% of a core (%s); cores busy: %s;"
-              + " load average %.2f%n",
+          "  machine      other processes took %.1f %% of a core (%s); load average %.2f%n",
           100 * s.otherCpuSeconds() / s.measureSeconds,
           s.hasServer() ? "besides server and generator" : "server included: no --server-pid",
-          cores,
           s.loadAverageEnd);
     }
   }
@@ -551,7 +544,6 @@ final class Report {
     m.put("generatorGcMillis", s.generatorGcMillis);
     m.put("otherCpuSeconds", s.otherCpuSeconds());
     m.put("loadAverageEnd", s.loadAverageEnd);
-    m.put("coreBusyPct", s.coreBusyPct);
     m.put("generatorCpuPct", 100 * s.generatorCpuSeconds / s.measureSeconds);
     m.put("receivedByStalled", s.receivedByStalled);
     m.put("sentBySender", s.sentBySender);

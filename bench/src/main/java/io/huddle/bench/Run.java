@@ -351,8 +351,7 @@ final class Run {
     }
     r.serverStart = sampleServer();
     double genStart = self.cpuSeconds();
-    double machineStart = Proc.machineBusySeconds();
-    double[] coresStart = Proc.coreBusySeconds();
+    java.util.Map<Long, Double> othersStart = Proc.allProcesses();
     long[] gcStart = Proc.ownGc();
     if (index == 0) {
       for (Conn c : conns) {
@@ -370,19 +369,17 @@ final class Run {
     }
     r.serverEnd = sampleServer();
     r.generatorCpuSeconds = self.cpuSeconds() - genStart;
-    double machineEnd = Proc.machineBusySeconds();
+    java.util.Map<Long, Double> othersEnd = Proc.allProcesses();
     long[] gcEnd = Proc.ownGc();
-    double[] coresEnd = Proc.coreBusySeconds();
-    if (coresEnd.length == coresStart.length) {
-      r.coreBusyPct = new double[coresEnd.length];
-      for (int i = 0; i < coresEnd.length; i++) {
-        r.coreBusyPct[i] = 100 * (coresEnd[i] - coresStart[i]) / r.measureSeconds;
-      }
-    }
     r.generatorGcCount = gcEnd[0] - gcStart[0];
     r.generatorGcMillis = gcEnd[1] - gcStart[1];
-    if (machineStart >= 0 && machineEnd >= 0) {
-      r.machineBusySeconds = machineEnd - machineStart;
+    if (!othersEnd.isEmpty()) {
+      java.util.Set<Long> excluded = new java.util.HashSet<>();
+      excluded.add(ProcessHandle.current().pid());
+      if (options.serverPid != null) {
+        excluded.add(options.serverPid);
+      }
+      r.othersCpuSeconds = Proc.othersBetween(othersStart, othersEnd, excluded);
     }
     r.loadAverageEnd = Proc.loadAverage();
 

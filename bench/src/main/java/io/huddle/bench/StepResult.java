@@ -29,10 +29,9 @@ final class StepResult {
   double generatorCpuSeconds;
   long generatorGcCount;
   long generatorGcMillis;
-  double machineBusySeconds = -1;
 
-  /** Busy share of each core over the window, in percent. */
-  double[] coreBusyPct = new double[0];
+  /** CPU seconds other processes of the machine used in the window; -1 if unknown. */
+  double othersCpuSeconds = -1;
 
   double loadAverageEnd = -1;
 
@@ -82,10 +81,7 @@ final class StepResult {
 
   /** CPU seconds that processes other than the server and the generator took in the window. */
   double otherCpuSeconds() {
-    if (machineBusySeconds < 0) {
-      return -1;
-    }
-    return Math.max(0, machineBusySeconds - generatorCpuSeconds - Math.max(0, serverCpuSeconds()));
+    return othersCpuSeconds;
   }
 
   boolean passed() {
