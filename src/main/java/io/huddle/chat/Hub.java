@@ -189,17 +189,20 @@ public class Hub {
     // not follow on are gaps, filled from PostgreSQL.
     long lastSeq = rooms.containsKey(roomId) ? 0 : lastStoredSeq(roomId);
     boolean[] firstOfUser = new boolean[1];
+    int[] size = new int[1];
     rooms.compute(
         roomId,
         (id, room) -> {
           RoomMembers r = room == null ? new RoomMembers(lastSeq) : room;
           firstOfUser[0] = r.add(member);
+          size[0] = r.snapshot().length;
           return r;
         });
     if (firstOfUser[0]) {
+      boolean announce = size[0] <= config.chat().presenceNoticeLimit();
       presence.execute(
           () -> {
-            if (broker.userJoined(roomId, member.userId, user.username())) {
+            if (broker.userJoined(roomId, member.userId, user.username()) && announce) {
               broker.publish(ChatFrame.join(roomId, member.userId, user.username()));
             }
           });
@@ -453,16 +456,19 @@ public class Hub {
 
   private void remove(Member member) {
     boolean[] lastOfUser = new boolean[1];
+    int[] size = new int[1];
     rooms.computeIfPresent(
         member.roomId,
         (id, room) -> {
           lastOfUser[0] = room.remove(member);
+          size[0] = room.snapshot().length + 1;
           return room.isEmpty() ? null : room;
         });
     if (lastOfUser[0]) {
+      boolean announce = size[0] <= config.chat().presenceNoticeLimit();
       presence.execute(
           () -> {
-            if (broker.userLeft(member.roomId, member.userId)) {
+            if (broker.userLeft(member.roomId, member.userId) && announce) {
               broker.publish(ChatFrame.leave(member.roomId, member.userId, member.user.username()));
             }
           });

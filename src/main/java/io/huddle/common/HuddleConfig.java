@@ -72,6 +72,15 @@ public interface HuddleConfig {
     @Min(1)
     int maxBacklog();
 
+    /**
+     * Join/leave notices go to the room only while it has at most this many connections on the
+     * node: in a large room every join would otherwise send a frame to everyone (N² frames when N
+     * clients join). Bigger rooms use GET /api/v1/ws/get/{roomId} for who is there.
+     */
+    @WithDefault("200")
+    @Min(0)
+    int presenceNoticeLimit();
+
     /** How long frames may wait for a connection with none written before it is closed. */
     @WithDefault("2S")
     Duration stallTimeout();

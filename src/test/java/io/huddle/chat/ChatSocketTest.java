@@ -236,6 +236,39 @@ class ChatSocketTest {
   }
 
   @Test
+  void bigRoomsGetNoPresenceNoticesButStillListEveryone() {
+    // The test profile sets huddle.chat.presence-notice-limit=4.
+    TestUser watcher = Api.newUser();
+    String room = Api.newRoom(watcher);
+    List<WsClient> open = new ArrayList<>();
+    try (WsClient w = joinAndSettle(watcher, room)) {
+      List<TestUser> others = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        TestUser u = Api.newUser();
+        others.add(u);
+        WsClient c = join(u, room);
+        open.add(c);
+        c.nextOfType("history"); // registered in the Hub
+        if (i < 3) {
+          w.next(f -> isJoinOf(f, u)); // members 2..4: announced
+        }
+      }
+      // The fifth connection: no join notice; the next frame the watcher sees is a message.
+      w.send("after five");
+      assertTrue(isMessage(w.next(), "after five"));
+      assertEquals(5, clientNames(watcher, room).size());
+      // Leaving a room of five is silent too; back at four, leaves are announced again.
+      open.remove(open.size() - 1).close();
+      w.send("after leave");
+      assertTrue(isMessage(w.next(), "after leave"));
+      open.remove(open.size() - 1).close();
+      assertEquals(others.get(2).id(), w.nextOfType("leave").path("userId").asText());
+    } finally {
+      open.forEach(WsClient::close);
+    }
+  }
+
+  @Test
   void queryStringIdentityIsIgnored() {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);
