@@ -129,9 +129,10 @@ final class Member {
     long now = System.nanoTime();
     if (waiting == 0) {
       lastProgress = now;
-    } else if (waiting >= maxBacklog || now - lastProgress > stallNanos) {
-      // Frames wait only when the kernel's socket buffer is full: past the bound, or with no write
-      // completing for the stall timeout, the client is not reading.
+    } else if (waiting >= maxBacklog || (now - lastProgress > stallNanos && clientBlocked())) {
+      // Past the bound, or with nothing written for the stall timeout while the socket itself is
+      // full, the client is not reading. (A starved event loop leaves frames queued but the socket
+      // writable: that is the server's delay, not the client's, and only the bound applies.)
       backlog.decrementAndGet();
       overflow();
       return;
@@ -140,6 +141,11 @@ final class Member {
     if (drainScheduled.compareAndSet(false, true)) {
       runOnContext(drain);
     }
+  }
+
+  /** The socket's buffers are full (Netty's high-water mark): the peer is not reading. */
+  private boolean clientBlocked() {
+    return channel == null || !channel.channel().isWritable();
   }
 
   private void overflow() {

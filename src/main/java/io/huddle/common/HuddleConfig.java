@@ -81,7 +81,10 @@ public interface HuddleConfig {
     @Min(0)
     int presenceNoticeLimit();
 
-    /** How long frames may wait for a connection with none written before it is closed. */
+    /**
+     * How long frames may wait for a connection with none written, while its socket is full, before
+     * it is closed.
+     */
     @WithDefault("2S")
     Duration stallTimeout();
   }
