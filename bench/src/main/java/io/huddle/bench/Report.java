@@ -346,7 +346,7 @@ final class Report {
         s.generatorGcMillis);
     if (s.otherCpuSeconds() >= 0) {
       out.printf(
-          "  machine      other processes took %.1f %% of a core (%s); load average %.2f%n",
+          "  machine      other processes took at least %.1f %% of a core (%s); load average %.2f%n",
           100 * s.otherCpuSeconds() / s.measureSeconds,
           s.hasServer() ? "besides server and generator" : "server included: no --server-pid",
           s.loadAverageEnd);
