@@ -101,7 +101,7 @@ final class Report {
                     + " disturbed",
                 s.step, 100 * s.otherCpuSeconds() / s.measureSeconds));
       }
-      if (s.senderLag != null && s.senderLag.getValueAtPercentile(99) > 10_000) {
+      if (s.senderLag != null && s.ms(s.senderLag, 99) > Run.GENERATOR_LATE_MS) {
         warnings.add(
             String.format(
                 "step %d: the generator sent late (p99 %.1f ms behind schedule)",
@@ -346,7 +346,7 @@ final class Report {
         s.generatorGcMillis);
     if (s.otherCpuSeconds() >= 0) {
       out.printf(
-          "  machine      other processes took %.1f %% of a core (%s); load average %.2f%n",
+          "  machine      other processes took at least %.1f %% of a core (%s); load average %.2f%n",
           100 * s.otherCpuSeconds() / s.measureSeconds,
           s.hasServer() ? "besides server and generator" : "server included: no --server-pid",
           s.loadAverageEnd);

@@ -30,6 +30,9 @@ import org.HdrHistogram.Histogram;
 final class Run {
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /** A ramp step is not judged when the generator sent later than this at p99. */
+  static final double GENERATOR_LATE_MS = 10;
+
   final Options options;
   final ObjectMapper mapper = new ObjectMapper();
   final JsonFactory json = mapper.getFactory();
@@ -291,7 +294,15 @@ final class Run {
           step(i, rate, i == 0 ? options.warmup : options.stepWarmup, options.stepMeasure);
       steps.add(r);
       if (!r.passed()) {
-        // On a shared machine one noisy window should not end the ramp: measure the rate again.
+        // A window in which the generator itself sent late says nothing about the server: measure
+        // that rate again (bounded by --ramp-max-steps). Otherwise one noisy window on a shared
+        // machine should not end the ramp either: --ramp-retries more tries.
+        double lagMs = r.ms(r.senderLag, 99);
+        if (lagMs > GENERATOR_LATE_MS) {
+          Bench.progress(
+              "step %d: the generator sent %.0f ms late (p99): measuring again", i, lagMs);
+          continue;
+        }
         if (retriesLeft-- > 0) {
           Bench.progress("step %d failed: measuring %.1f msg/s once more", i, rate);
           continue;
