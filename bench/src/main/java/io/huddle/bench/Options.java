@@ -23,6 +23,9 @@ final class Options {
   String preset = "custom";
   String description = "custom run";
   URI url = URI.create("http://127.0.0.1:8080");
+
+  /** Every server (node) to connect to; client i uses urls[i % n]. The first one also serves REST. */
+  List<URI> urls = List.of(url);
   int users = 10;
   int rooms = 1;
   int clients = 10;
@@ -58,6 +61,9 @@ final class Options {
 
   int stall;
   Long serverPid;
+
+  /** Every server process to sample (one per node): their CPU and RSS are summed. */
+  List<Long> serverPids = List.of();
 
   /** Idle presets: also measure the server's live heap (jcmd GC.run + GC.heap_info). */
   boolean serverHeap;
@@ -256,7 +262,15 @@ final class Options {
   private void set(String key, String v) throws UsageException {
     try {
       switch (key) {
-        case "url" -> url = URI.create(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+        case "url" -> {
+          List<URI> list = new ArrayList<>();
+          for (String u : v.split(",")) {
+            String t = u.trim();
+            list.add(URI.create(t.endsWith("/") ? t.substring(0, t.length() - 1) : t));
+          }
+          urls = List.copyOf(list);
+          url = urls.get(0);
+        }
         case "users" -> users = Integer.parseInt(v);
         case "rooms" -> rooms = Integer.parseInt(v);
         case "clients" -> clients = Integer.parseInt(v);
@@ -278,7 +292,14 @@ final class Options {
         case "p99-limit-ms" -> p99LimitMs = Double.parseDouble(v);
         case "loss-limit-pct" -> lossLimitPct = Double.parseDouble(v);
         case "stall" -> stall = Integer.parseInt(v);
-        case "server-pid" -> serverPid = Long.parseLong(v);
+        case "server-pid" -> {
+          List<Long> list = new ArrayList<>();
+          for (String p : v.split(",")) {
+            list.add(Long.parseLong(p.trim()));
+          }
+          serverPids = List.copyOf(list);
+          serverPid = serverPids.get(0);
+        }
         case "json" -> json = Path.of(v);
         case "user-cache" -> userCache = Path.of(v);
         case "event-loops" -> eventLoops = Integer.parseInt(v);
@@ -309,13 +330,16 @@ final class Options {
   }
 
   private void validate() throws UsageException {
-    if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-      throw new UsageException("--url must be http://127.0.0.1:<port> or http://localhost:<port>");
-    }
-    if (!isLoopback(url.getHost())) {
-      throw new UsageException(
-          "--url must point at this machine (127.0.0.0/8, localhost or [::1]), not "
-              + url.getHost());
+    for (URI u : urls) {
+      if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+        throw new UsageException(
+            "--url must be http://127.0.0.1:<port> or http://localhost:<port>");
+      }
+      if (!isLoopback(u.getHost())) {
+        throw new UsageException(
+            "--url must point at this machine (127.0.0.0/8, localhost or [::1]), not "
+                + u.getHost());
+      }
     }
     require(clients >= 1 && clients <= 20_000, "--clients must be 1..20000");
     require(rooms >= 1 && rooms <= clients, "--rooms must be 1..clients");
@@ -363,12 +387,25 @@ final class Options {
   }
 
   String host() {
-    String h = url.getHost();
-    return h.equalsIgnoreCase("localhost") ? "127.0.0.1" : h;
+    return host(url);
   }
 
   int port() {
-    return url.getPort() > 0 ? url.getPort() : 80;
+    return port(url);
+  }
+
+  /** The server client {@code i} connects to (round-robin over --url). */
+  URI urlFor(int i) {
+    return urls.get(i % urls.size());
+  }
+
+  static String host(URI u) {
+    String h = u.getHost();
+    return h.equalsIgnoreCase("localhost") ? "127.0.0.1" : h;
+  }
+
+  static int port(URI u) {
+    return u.getPort() > 0 ? u.getPort() : 80;
   }
 
   /** An upper bound for the whole run, used by the watchdog. */
@@ -404,7 +441,8 @@ final class Options {
 
         Targets only this machine (127.0.0.0/8, localhost, [::1]). Every flag overrides the preset.
 
-          --url http://127.0.0.1:8080   server base URL
+          --url http://127.0.0.1:8080   server base URL; a comma-separated list spreads the
+                                        clients (senders too) round-robin over several nodes
           --users K  --rooms R  --clients N  --senders S
           --rate MSG_PER_S              overall open-loop send rate (all senders together)
           --size BYTES                  content size in UTF-8 bytes (default 100)
@@ -416,7 +454,7 @@ final class Options {
           --stall K                     K clients stop reading during the measured window
           --connect-parallel 64         handshakes in flight
           --signup-parallel 4           sign-ups/log-ins in flight (bcrypt is slow on purpose)
-          --server-pid PID              sample the server's CPU and RSS from /proc
+          --server-pid PID[,PID...]     sample the server's CPU and RSS from /proc (summed)
           --server-heap                 idle presets: live heap per connection via jcmd (full GCs
                                         in the server; on by default for S3 and S3prime)
           --json FILE                   also write the report as JSON

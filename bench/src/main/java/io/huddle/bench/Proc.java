@@ -17,22 +17,27 @@ final class Proc {
     }
   }
 
-  private final String pid;
+  /** One pid, or several server processes (nodes) summed: CPU, RSS and live heap add up. */
+  private final java.util.List<String> pids;
 
-  private Proc(String pid) {
-    this.pid = pid;
+  private Proc(java.util.List<String> pids) {
+    this.pids = pids;
   }
 
   static Proc of(long pid) {
-    return new Proc(Long.toString(pid));
+    return of(java.util.List.of(pid));
+  }
+
+  static Proc of(java.util.List<Long> pids) {
+    return new Proc(pids.stream().map(p -> Long.toString(p)).toList());
   }
 
   static Proc self() {
-    return new Proc("self");
+    return new Proc(java.util.List.of("self"));
   }
 
   boolean exists() {
-    return Files.isReadable(Path.of("/proc", pid, "stat"));
+    return pids.stream().allMatch(pid -> Files.isReadable(Path.of("/proc", pid, "stat")));
   }
 
   Sample sample() {
@@ -40,6 +45,18 @@ final class Proc {
   }
 
   double cpuSeconds() {
+    double sum = 0;
+    for (String pid : pids) {
+      double c = cpuSeconds(pid);
+      if (c < 0) {
+        return -1;
+      }
+      sum += c;
+    }
+    return sum;
+  }
+
+  private static double cpuSeconds(String pid) {
     try {
       String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
       // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
@@ -52,6 +69,18 @@ final class Proc {
   }
 
   long rssKib() {
+    long sum = 0;
+    for (String pid : pids) {
+      long r = rssKib(pid);
+      if (r < 0) {
+        return -1;
+      }
+      sum += r;
+    }
+    return sum;
+  }
+
+  private static long rssKib(String pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -119,10 +148,22 @@ final class Proc {
    * -1 when jcmd is missing or fails. Only for idle phases: it pauses the server.
    */
   long liveHeapKib() {
-    if (pid.equals("self") || run("GC.run") == null) {
+    long sum = 0;
+    for (String pid : pids) {
+      long h = liveHeapKib(pid);
+      if (h < 0) {
+        return -1;
+      }
+      sum += h;
+    }
+    return sum;
+  }
+
+  private static long liveHeapKib(String pid) {
+    if (pid.equals("self") || run(pid, "GC.run") == null) {
       return -1;
     }
-    String info = run("GC.heap_info");
+    String info = run(pid, "GC.heap_info");
     if (info == null) {
       return -1;
     }
@@ -138,7 +179,7 @@ final class Proc {
     return found ? used : -1;
   }
 
-  private String run(String command) {
+  private static String run(String pid, String command) {
     try {
       Process p = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();

@@ -120,8 +120,8 @@ final class Report {
         o.preset, o.description, run.runId, startedAt);
     out.printf(
         "target %s, server pid %s; generator %d CPU(s), %d event loop(s), JDK %s%n",
-        o.url,
-        o.serverPid == null ? "-" : o.serverPid,
+        o.urls.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")),
+        o.serverPids.isEmpty() ? "-" : o.serverPids,
         processors,
         o.eventLoops,
         System.getProperty("java.version"));
@@ -401,6 +401,7 @@ final class Report {
 
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("url", o.url.toString());
+    config.put("urls", o.urls.stream().map(Object::toString).toList());
     config.put("users", o.users);
     config.put("rooms", o.rooms);
     config.put("clients", o.clients);
@@ -419,6 +420,7 @@ final class Report {
     config.put("stall", o.stall);
     config.put("connectParallel", o.connectParallel);
     config.put("serverPid", o.serverPid);
+    config.put("serverPids", o.serverPids);
     config.put("generatorProcessors", processors);
     config.put("eventLoops", o.eventLoops);
     config.put("javaVersion", System.getProperty("java.version"));

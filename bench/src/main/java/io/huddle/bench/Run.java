@@ -83,7 +83,7 @@ final class Run {
     this.options = options;
     this.totals = new Totals(options.senders, options.clients);
     this.content = new Content(options.size, options.maxChars);
-    this.server = options.serverPid == null ? null : Proc.of(options.serverPid);
+    this.server = options.serverPids.isEmpty() ? null : Proc.of(options.serverPids);
     this.senderConns = new Conn[options.senders];
     this.nextSeq = new long[options.senders];
   }
@@ -95,7 +95,7 @@ final class Run {
   /** Runs every phase; failures of the checks end up in {@link #failures} and the steps. */
   void execute() throws IOException, InterruptedException {
     if (server != null && !server.exists()) {
-      throw new IOException("No process " + options.serverPid + " (--server-pid)");
+      throw new IOException("No process " + options.serverPids + " (--server-pid)");
     }
     Api api = new Api(options.url, mapper);
     api.checkReachable();
@@ -195,8 +195,8 @@ final class Run {
       // bounds the handshake instead.
       WebSocketConnectOptions o =
           new WebSocketConnectOptions()
-              .setHost(options.host())
-              .setPort(options.port())
+              .setHost(Options.host(options.urlFor(c.index)))
+              .setPort(Options.port(options.urlFor(c.index)))
               .setURI(path)
               .addHeader("Authorization", "Bearer " + users.get(c.user).token());
       long t = System.nanoTime();
@@ -387,9 +387,7 @@ final class Run {
     if (!othersEnd.isEmpty()) {
       java.util.Set<Long> excluded = new java.util.HashSet<>();
       excluded.add(ProcessHandle.current().pid());
-      if (options.serverPid != null) {
-        excluded.add(options.serverPid);
-      }
+      excluded.addAll(options.serverPids);
       r.othersCpuSeconds = Proc.othersBetween(othersStart, othersEnd, excluded);
     }
     r.loadAverageEnd = Proc.loadAverage();
