@@ -74,6 +74,13 @@ public class ChatMetrics {
         .register(registry);
   }
 
+  /** Counters whose owner keeps the count. */
+  void counter(String name, String description, Supplier<Number> value) {
+    io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+        .description(description)
+        .register(registry);
+  }
+
   void received() {
     received.increment();
   }

@@ -103,6 +103,11 @@ public class Hub {
     metrics.gauge("huddle.connections.open", "Open room WebSockets on this node", members::size);
     metrics.gauge("huddle.rooms.active", "Rooms with members on this node", rooms::size);
     metrics.gauge("huddle.messages.write.queue", "Messages waiting to be stored", writer::queued);
+    metrics.counter(
+        "huddle.messages.write.batches",
+        "Group-commit transactions (messages stored / batches = batch size)",
+        writer::committedBatches);
+    metrics.counter("huddle.messages.stored", "Messages stored", writer::committedMessages);
   }
 
   /** False once shutdown has begun: new sockets are refused and readiness reports DOWN. */
