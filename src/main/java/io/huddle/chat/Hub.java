@@ -14,6 +14,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -72,6 +74,15 @@ public class Hub {
    * Presence changes (cluster-wide join/leave decisions may call Redis) and evictions run here, in
    * order, off the event loop.
    */
+  /** Closes seq gaps that Redis did not fill within huddle.cluster.gap-wait. */
+  private final ScheduledExecutorService gapTimer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "huddle-gap");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final ExecutorService presence =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -213,6 +224,25 @@ public class Hub {
           });
     }
     sendHistory(member, since);
+    if (connection.isClosed()) {
+      // Closed while @OnOpen ran: websockets-next may then never call @OnClose (see sweepClosed).
+      leave(connection);
+    }
+  }
+
+  /**
+   * A client that closes while its @OnOpen still runs can make websockets-next fail to register the
+   * close handler ("WebSocket is closed" in Endpoints.initialize), so @OnClose never comes. Without
+   * this sweep such a member would stay in its room forever (and its user would never leave).
+   */
+  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void sweepClosed() {
+    for (Member member : members.values()) {
+      if (member.connection.isClosed() && members.remove(member.connection.id(), member)) {
+        Log.debugf("Removing connection %s closed without @OnClose", member.connection.id());
+        remove(member);
+      }
+    }
   }
 
   private long lastStoredSeq(String roomId) {
@@ -392,14 +422,72 @@ public class Hub {
           return;
         }
         if (seq > room.lastSeq + 1 && config.history().enabled()) {
+          if (broker.replicated()) {
+            // Another node's message is usually on its way through Redis: hold this one briefly
+            // rather than read the database for every overtaken frame.
+            holdAhead(room, frame);
+            return;
+          }
           fanOut += fillGap(room, frame.roomId(), seq);
         }
         room.lastSeq = seq;
+        fanOut += offerAll(room, frame);
+        fanOut += releaseAhead(room);
+      } else {
+        fanOut += offerAll(room, frame);
       }
-      fanOut += offerAll(room, frame);
     }
     metrics.delivered(fanOut);
     metrics.fanOut().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  /** Keeps a frame that arrived before a lower seq; the gap is closed from PostgreSQL if needed. */
+  private void holdAhead(RoomMembers room, ChatFrame frame) {
+    room.ahead.put(frame.seq(), frame);
+    armGapCheck(frame.roomId(), room);
+  }
+
+  private void armGapCheck(String roomId, RoomMembers room) {
+    if (!room.gapCheckArmed) {
+      room.gapCheckArmed = true;
+      gapTimer.schedule(
+          () -> closeGap(roomId, room),
+          config.cluster().gapWait().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Delivers held frames that now follow on. Caller holds the room. */
+  private int releaseAhead(RoomMembers room) {
+    int fanOut = 0;
+    while (!room.ahead.isEmpty() && room.ahead.firstKey() <= room.lastSeq + 1) {
+      var next = room.ahead.pollFirstEntry();
+      if (next.getKey() > room.lastSeq) {
+        room.lastSeq = next.getKey();
+        fanOut += offerAll(room, next.getValue());
+      }
+    }
+    return fanOut;
+  }
+
+  /** The wait is over: what is still missing below the held frames comes from PostgreSQL. */
+  private void closeGap(String roomId, RoomMembers room) {
+    int fanOut = 0;
+    synchronized (room) {
+      room.gapCheckArmed = false;
+      if (room.ahead.isEmpty()) {
+        return;
+      }
+      long first = room.ahead.firstKey();
+      if (first > room.lastSeq + 1) {
+        fanOut += fillGap(room, roomId, first);
+      }
+      fanOut += releaseAhead(room);
+      if (!room.ahead.isEmpty()) {
+        armGapCheck(roomId, room);
+      }
+    }
+    metrics.delivered(fanOut);
   }
 
   /** Delivers what PostgreSQL has above the room's last delivered seq (the catch-up sweep). */
@@ -413,6 +501,7 @@ public class Hub {
       if (storedSeq > room.lastSeq) {
         fanOut = fillGap(room, roomId, storedSeq + 1);
         room.lastSeq = Math.max(room.lastSeq, storedSeq);
+        fanOut += releaseAhead(room);
       }
     }
     metrics.delivered(fanOut);

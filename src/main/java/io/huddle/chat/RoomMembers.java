@@ -15,6 +15,14 @@ final class RoomMembers {
   /** Highest seq delivered to this room on this node; guarded by the room's monitor. */
   long lastSeq;
 
+  /**
+   * Frames that arrived before a lower seq (another node's, still in transit); guarded likewise.
+   */
+  final java.util.TreeMap<Long, ChatFrame> ahead = new java.util.TreeMap<>();
+
+  /** Whether a gap check is scheduled; guarded likewise. */
+  boolean gapCheckArmed;
+
   RoomMembers(long lastSeq) {
     this.lastSeq = lastSeq;
   }

@@ -41,6 +41,13 @@ public interface HuddleConfig {
     @WithDefault("10S")
     Duration nodeExpiry();
 
+    /**
+     * How long a frame that overtook a lower seq (another node's message still in transit) is held
+     * before the missing messages are read from PostgreSQL.
+     */
+    @WithDefault("50ms")
+    Duration gapWait();
+
     /** How often a node compares its rooms with PostgreSQL to deliver what pub/sub missed. */
     @WithDefault("2S")
     Duration sweepInterval();

@@ -269,6 +269,20 @@ class ChatSocketTest {
   }
 
   @Test
+  void socketsClosedRightAfterTheUpgradeLeaveNoMemberBehind() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(alice);
+    for (int i = 0; i < 20; i++) {
+      join(bob, room).close(); // closes while the server may still be in @OnOpen
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> hub.connections(room) == 0);
+    assertEquals(List.of(), clientNames(alice, room));
+  }
+
+  @Test
   void queryStringIdentityIsIgnored() {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);
