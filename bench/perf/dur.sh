@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # durability: persistence on/off x senders 1/10/100 x 2 runs
-cd /work/wt-perf
+cd "$(dirname "$0")/../.."
 out=/tmp/perf/dur; mkdir -p $out
 for mode in on off; do
   if [ $mode = off ]; then export HUDDLE_HISTORY_ENABLED=false; db=huddle_perf_b; else unset HUDDLE_HISTORY_ENABLED; db=huddle_perf_a; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # issue 6: S2fixed at 675 msg/s and at 300 msg/s (30 k deliveries/s); JAVA=... for another JDK
-cd /work/wt-perf
+cd "$(dirname "$0")/../.."
 out=/tmp/perf/s2; mkdir -p $out
 tag=${TAG:-jdk17}
 pid=$(/tmp/perf/start.sh s2-$tag 19084 huddle_perf_c 0 ${JAVA:-java})

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # issue 5: 1 room x 500 clients, 5 senders; 1 node (memory broker) vs 2 nodes (redis broker), ramp 20 -> 100 msg/s
-cd /work/wt-perf
+cd "$(dirname "$0")/../.."
 out=/tmp/perf/two; mkdir -p $out
 B="--rooms 1 --clients 500 --users 50 --senders 5 --rate 20 --ramp --ramp-factor 5 --ramp-max-steps 2 --ramp-retries 0 --p99-limit-ms 60000 --loss-limit-pct 100 --warmup 20s --step-warmup 20s --step-measure 20s --measure 20s --drain 5s --size 100"
 for run in 1 2; do
