@@ -74,9 +74,13 @@ public class ChatMetrics {
         .register(registry);
   }
 
-  /** Counters whose owner keeps the count. */
-  void counter(String name, String description, Supplier<Number> value) {
-    io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+  /**
+   * Counters whose owner keeps the count. Micrometer holds the owner weakly: pass a bean that lives
+   * as long as the application (not a lambda, which would be collected).
+   */
+  <T> void counter(
+      String name, String description, T owner, java.util.function.ToDoubleFunction<T> count) {
+    io.micrometer.core.instrument.FunctionCounter.builder(name, owner, count)
         .description(description)
         .register(registry);
   }

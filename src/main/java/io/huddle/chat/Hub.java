@@ -117,8 +117,10 @@ public class Hub {
     metrics.counter(
         "huddle.messages.write.batches",
         "Group-commit transactions (messages stored / batches = batch size)",
-        writer::committedBatches);
-    metrics.counter("huddle.messages.stored", "Messages stored", writer::committedMessages);
+        writer,
+        MessageWriter::committedBatches);
+    metrics.counter(
+        "huddle.messages.stored", "Messages stored", writer, MessageWriter::committedMessages);
   }
 
   /** False once shutdown has begun: new sockets are refused and readiness reports DOWN. */

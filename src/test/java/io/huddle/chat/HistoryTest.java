@@ -303,6 +303,17 @@ class HistoryTest {
       a.nextOfType("history");
       sendAcked(a, "p", 10);
     }
+    // The group-commit counters are exported (and keep counting: no weakly held supplier).
+    System.gc();
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    double stored =
+        metrics
+            .lines()
+            .filter(l -> l.startsWith("huddle_messages_stored_total"))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .findFirst()
+            .orElse(-1);
+    assertTrue(stored >= 10, "huddle_messages_stored_total = " + stored);
     page(alice, room, "?limit=3")
         .statusCode(200)
         .body("messages.seq", equalTo(List.of(8, 9, 10)))
