@@ -170,10 +170,6 @@ final class Member {
     return backlog.get();
   }
 
-  boolean evicted() {
-    return evicted.get();
-  }
-
   private void written() {
     lastProgress = System.nanoTime();
     backlog.decrementAndGet();

@@ -240,8 +240,9 @@ public class RedisBroker implements Broker {
   void heartbeat() {
     boolean wasHealthy = healthy;
     long now = System.currentTimeMillis();
-    int added = redis.sortedSet(String.class).zadd(nodesKey, now, nodeId) ? 1 : 0;
-    if (added == 1 || !wasHealthy) {
+    // True when this node was not in the set: its first beat, or it had been reaped.
+    boolean wasAbsent = redis.sortedSet(String.class).zadd(nodesKey, now, nodeId);
+    if (wasAbsent || !wasHealthy) {
       restorePresence();
     }
     reapDeadNodes();

@@ -1,7 +1,6 @@
 package io.huddle.it;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,7 +14,6 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -166,14 +164,6 @@ public final class ServerProcess implements AutoCloseable {
   /** Waits for the process to end; answers whether it did within the time. */
   public boolean awaitExit(Duration within) throws InterruptedException {
     return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  public List<String> logLines() throws IOException {
-    return Files.readAllLines(log);
-  }
-
-  public File logFile() {
-    return log.toFile();
   }
 
   @Override
