@@ -121,6 +121,11 @@ public class Hub {
         MessageWriter::committedBatches);
     metrics.counter(
         "huddle.messages.stored", "Messages stored", writer, MessageWriter::committedMessages);
+    metrics.counter(
+        "huddle.messages.write.resend.batches",
+        "Group-commit batches written twice because they held a resend of a stored clientId",
+        writer,
+        MessageWriter::resendBatches);
   }
 
   /** False once shutdown has begun: new sockets are refused and readiness reports DOWN. */
@@ -544,9 +549,11 @@ public class Hub {
     NettyFrames.Outbound text = NettyFrames.Outbound.of(encode(frame));
     long seq = frame.seq() == null ? 0 : frame.seq();
     Member[] targets = room.snapshot();
+    Member.Drains drains = new Member.Drains();
     for (Member member : targets) {
-      member.offer(text, seq);
+      member.offer(text, seq, drains);
     }
+    drains.schedule();
     return targets.length;
   }
 

@@ -83,11 +83,19 @@ final class Member {
 
   /** Queues a frame for this connection only, outside the room's sequence; never blocks. */
   void offer(String frame) {
-    offer(Outbound.of(frame), 0);
+    offer(Outbound.of(frame), 0, null);
   }
 
   /** Queues a frame encoded once for the whole room, carrying the room's {@code seq}. */
   void offer(Outbound frame, long seq) {
+    offer(frame, seq, null);
+  }
+
+  /**
+   * As {@link #offer(Outbound, long)}, but a drain this needs is left to {@code drains}, which
+   * schedules the drains of a whole broadcast with one task per event loop.
+   */
+  void offer(Outbound frame, long seq, Drains drains) {
     if (!live) {
       synchronized (this) {
         if (held != null) {
@@ -100,7 +108,37 @@ final class Member {
         }
       }
     }
-    enqueue(frame);
+    enqueue(frame, drains);
+  }
+
+  /**
+   * Members whose queues a broadcast filled, grouped by event loop: one task per loop drains them
+   * all, instead of one task (and possibly one wake-up of the loop) per member.
+   */
+  static final class Drains {
+    private final java.util.IdentityHashMap<java.util.concurrent.Executor, List<Member>> byLoop =
+        new java.util.IdentityHashMap<>(4);
+
+    void add(Member member) {
+      if (member.channel == null) {
+        member.runOnContext(member.drain);
+        return;
+      }
+      byLoop.computeIfAbsent(member.channel.executor(), loop -> new ArrayList<>()).add(member);
+    }
+
+    /** Hands each event loop its members' drains. */
+    void schedule() {
+      byLoop.forEach(
+          (loop, due) ->
+              loop.execute(
+                  () -> {
+                    for (Member m : due) {
+                      m.drain();
+                    }
+                  }));
+      byLoop.clear();
+    }
   }
 
   /**
@@ -110,10 +148,10 @@ final class Member {
    */
   void goLive(String historyFrame, long coveredSeq) {
     synchronized (this) {
-      enqueue(Outbound.of(historyFrame));
+      enqueue(Outbound.of(historyFrame), null);
       for (Held h : held) {
         if (h.seq() == 0 || h.seq() > coveredSeq) {
-          enqueue(h.frame());
+          enqueue(h.frame(), null);
         }
       }
       held = null;
@@ -121,7 +159,7 @@ final class Member {
     }
   }
 
-  private void enqueue(Outbound frame) {
+  private void enqueue(Outbound frame, Drains drains) {
     if (evicted.get()) {
       return;
     }
@@ -139,7 +177,11 @@ final class Member {
     }
     queue.add(frame);
     if (drainScheduled.compareAndSet(false, true)) {
-      runOnContext(drain);
+      if (drains != null) {
+        drains.add(this);
+      } else {
+        runOnContext(drain);
+      }
     }
   }
 

@@ -9,7 +9,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.postgresql.PGStatement;
 
 /**
  * Group commit: one thread takes every message waiting in a bounded queue (up to {@code
@@ -67,6 +67,7 @@ public class MessageWriter {
   private final Map<String, AtomicLong> memorySeq = new HashMap<>();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong resendBatches = new AtomicLong();
   private volatile boolean accepting = true;
   private Thread thread;
 
@@ -104,6 +105,11 @@ public class MessageWriter {
 
   public long committedBatches() {
     return batches.get();
+  }
+
+  /** Batches written a second time because they held a resend of a stored clientId. */
+  public long resendBatches() {
+    return resendBatches.get();
   }
 
   public int queued() {
@@ -189,28 +195,60 @@ public class MessageWriter {
 
   private record Key(String roomId, long userId, String clientId) {}
 
+  /**
+   * Writes a batch in one transaction. The usual batch carries no resend, so it goes out as one
+   * round trip: the lock, the seq advance and the insert are pipelined without an explicit
+   * transaction, and PostgreSQL runs such a pipeline as one implicit transaction, committed when it
+   * ends (or rolled back whole when a statement fails). Only when the database reports an existing
+   * clientId (a resend after a reconnect) is the batch written again, in an explicit transaction
+   * that first looks up the stored messages.
+   */
   private List<Result> write(List<Pending> batch) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+      c.setAutoCommit(true);
+      List<Result> results;
       try {
-        List<Result> results = write(c, batch);
-        c.commit();
-        committed.addAndGet(results.stream().filter(r -> !r.duplicate()).count());
-        return results;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException ignored) {
-          // the connection is gone; the pool discards it
+        results = write(c, batch, false);
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || !hasClientId(batch)) {
+          throw e;
         }
-        throw e;
+        resendBatches.incrementAndGet();
+        results = writeWithLookUp(c, batch);
       }
+      committed.addAndGet(results.stream().filter(r -> !r.duplicate()).count());
+      return results;
     }
   }
 
-  private List<Result> write(Connection c, List<Pending> batch) throws SQLException {
+  private List<Result> writeWithLookUp(Connection c, List<Pending> batch) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      List<Result> results = write(c, batch, true);
+      c.commit();
+      return results;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone; the pool discards it
+      }
+      throw e;
+    }
+  }
+
+  private static boolean hasClientId(List<Pending> batch) {
+    return batch.stream().anyMatch(p -> p.clientId() != null);
+  }
+
+  /**
+   * @param lookUp read the clientIds of the batch that are stored already (a resend), instead of
+   *     letting the unique index refuse the insert
+   */
+  private List<Result> write(Connection c, List<Pending> batch, boolean lookUp)
+      throws SQLException {
     Result[] results = new Result[batch.size()];
-    Map<Key, Long> existing = existingClientIds(c, batch);
+    Map<Key, Long> existing = lookUp ? existingClientIds(c, batch) : Map.of();
     // First occurrence of a clientId in this batch is the message; later ones are its duplicates.
     Map<Key, Integer> firstInBatch = new HashMap<>();
     int[] duplicateOf = new int[batch.size()];
@@ -233,85 +271,122 @@ public class MessageWriter {
       }
       newPerRoom.merge(p.roomId(), 1, Integer::sum);
     }
-    Map<String, Long> nextSeq = reserve(c, newPerRoom);
-    int fresh = 0;
-    String[] rooms = new String[batch.size()];
-    Long[] seqs = new Long[batch.size()];
-    Long[] users = new Long[batch.size()];
-    String[] contents = new String[batch.size()];
-    String[] clientIds = new String[batch.size()];
-    String[] sentAts = new String[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      if (results[i] != null || duplicateOf[i] >= 0) {
-        continue;
+    if (!newPerRoom.isEmpty()) {
+      // Each new message's distance from its room's new last_seq: the room's k new messages get
+      // last_seq-(k-1) .. last_seq, in batch order.
+      Map<String, Integer> left = new HashMap<>(newPerRoom);
+      int fresh = newPerRoom.values().stream().mapToInt(Integer::intValue).sum();
+      int[] index = new int[fresh];
+      String[] rooms = new String[fresh];
+      Long[] back = new Long[fresh];
+      Long[] users = new Long[fresh];
+      String[] contents = new String[fresh];
+      String[] clientIds = new String[fresh];
+      String[] sentAts = new String[fresh];
+      int n = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        if (results[i] != null || duplicateOf[i] >= 0) {
+          continue;
+        }
+        index[n] = i;
+        rooms[n] = p.roomId();
+        back[n] = (long) left.merge(p.roomId(), -1, Integer::sum);
+        users[n] = p.userId();
+        contents[n] = p.content();
+        clientIds[n] = p.clientId();
+        sentAts[n] = p.sentAt().toString();
+        n++;
       }
-      long seq = nextSeq.merge(p.roomId(), 1L, Long::sum) - 1;
-      results[i] = new Result(stored(p, seq), false, null);
-      rooms[fresh] = p.roomId();
-      seqs[fresh] = seq;
-      users[fresh] = p.userId();
-      contents[fresh] = p.content();
-      clientIds[fresh] = p.clientId();
-      sentAts[fresh] = p.sentAt().toString();
-      fresh++;
+      Map<String, Long> lastSeq =
+          reserveAndInsert(c, newPerRoom, rooms, back, users, contents, clientIds, sentAts);
+      for (int j = 0; j < fresh; j++) {
+        int i = index[j];
+        results[i] = new Result(stored(batch.get(i), lastSeq.get(rooms[j]) - back[j]), false, null);
+      }
     }
     for (int i = 0; i < batch.size(); i++) {
       if (duplicateOf[i] >= 0) {
         results[i] = new Result(results[duplicateOf[i]].message(), true, null);
       }
     }
-    if (fresh > 0) {
-      try (PreparedStatement insert =
-          c.prepareStatement(
-              "INSERT INTO messages (room_id, seq, user_id, content, client_id, sent_at)"
-                  + " SELECT r, s, u, t, k, a::timestamptz FROM unnest(?::text[], ?::bigint[],"
-                  + " ?::bigint[], ?::text[], ?::text[], ?::text[]) AS x(r, s, u, t, k, a)")) {
-        insert.setArray(1, array(c, "text", rooms, fresh));
-        insert.setArray(2, array(c, "bigint", seqs, fresh));
-        insert.setArray(3, array(c, "bigint", users, fresh));
-        insert.setArray(4, array(c, "text", contents, fresh));
-        insert.setArray(5, array(c, "text", clientIds, fresh));
-        insert.setArray(6, array(c, "text", sentAts, fresh));
-        insert.executeUpdate();
-      }
-    }
     return List.of(results);
   }
 
   /**
-   * Advances last_seq of each room; answers the first new seq per room. Locks rooms in id order.
+   * One round trip: locks the batch's rooms in id order (so two replicas never deadlock), advances
+   * each room's last_seq by its count of new messages, and inserts the messages numbered from the
+   * new last_seq. Answers the new last_seq per room.
    */
-  private static Map<String, Long> reserve(Connection c, TreeMap<String, Integer> newPerRoom)
+  private static Map<String, Long> reserveAndInsert(
+      Connection c,
+      TreeMap<String, Integer> newPerRoom,
+      String[] rooms,
+      Long[] back,
+      Long[] users,
+      String[] contents,
+      String[] clientIds,
+      String[] sentAts)
       throws SQLException {
-    Map<String, Long> first = new HashMap<>();
-    if (newPerRoom.isEmpty()) {
-      return first;
-    }
     String[] ids = newPerRoom.keySet().toArray(new String[0]);
     Long[] counts = newPerRoom.values().stream().map(Integer::longValue).toArray(Long[]::new);
-    try (PreparedStatement lock =
-            c.prepareStatement(
-                "SELECT id FROM rooms WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE");
-        PreparedStatement advance =
-            c.prepareStatement(
-                "UPDATE rooms r SET last_seq = r.last_seq + v.k"
-                    + " FROM unnest(?::text[], ?::bigint[]) AS v(id, k)"
-                    + " WHERE r.id = v.id RETURNING r.id, r.last_seq, v.k")) {
-      lock.setArray(1, c.createArrayOf("text", ids));
-      lock.executeQuery().close();
-      advance.setArray(1, c.createArrayOf("text", ids));
-      advance.setArray(2, c.createArrayOf("bigint", counts));
-      try (ResultSet rs = advance.executeQuery()) {
+    Map<String, Long> last = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(RESERVE_AND_INSERT)) {
+      customPlans(s);
+      s.setArray(1, c.createArrayOf("text", ids));
+      s.setArray(2, c.createArrayOf("text", ids));
+      s.setArray(3, c.createArrayOf("bigint", counts));
+      s.setArray(4, c.createArrayOf("text", rooms));
+      s.setArray(5, c.createArrayOf("bigint", back));
+      s.setArray(6, c.createArrayOf("bigint", users));
+      s.setArray(7, c.createArrayOf("text", contents));
+      s.setArray(8, c.createArrayOf("text", clientIds));
+      s.setArray(9, c.createArrayOf("text", sentAts));
+      s.execute(); // the lock
+      if (!s.getMoreResults()) {
+        throw new IllegalStateException("No result from the seq update");
+      }
+      try (ResultSet rs = s.getResultSet()) {
         while (rs.next()) {
-          first.put(rs.getString(1), rs.getLong(2) - rs.getLong(3) + 1);
+          last.put(rs.getString(1), rs.getLong(2));
         }
       }
+      if (last.size() != newPerRoom.size()) {
+        throw new IllegalStateException("A room of this batch no longer exists");
+      }
+      s.getMoreResults();
+      if (s.getUpdateCount() != rooms.length) {
+        throw new IllegalStateException(
+            "Inserted " + s.getUpdateCount() + " of " + rooms.length + " messages");
+      }
     }
-    if (first.size() != newPerRoom.size()) {
-      throw new IllegalStateException("A room of this batch no longer exists");
-    }
-    return first;
+    return last;
+  }
+
+  /**
+   * Three statements, sent together (pgjdbc pipelines them): lock, advance, insert. A message whose
+   * room is gone gets a NULL seq, so the NOT NULL constraint fails the whole pipeline instead of
+   * the row going missing.
+   */
+  private static final String RESERVE_AND_INSERT =
+      "SELECT id FROM rooms WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE;"
+          + " UPDATE rooms r SET last_seq = r.last_seq + v.k"
+          + " FROM unnest(?::text[], ?::bigint[]) AS v(id, k)"
+          + " WHERE r.id = v.id RETURNING r.id, r.last_seq;"
+          + " INSERT INTO messages (room_id, seq, user_id, content, client_id, sent_at)"
+          + " SELECT x.r, rm.last_seq - x.b, x.u, x.t, x.k, x.a::timestamptz"
+          + " FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[])"
+          + " AS x(r, b, u, t, k, a) LEFT JOIN rooms rm ON rm.id = x.r";
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  /**
+   * Plans each execution for its actual arrays. A plan cached by the server (pgjdbc prepares a
+   * statement on the server after five uses) was seen to keep a sequential scan of messages chosen
+   * while the table was small, turning every batch into a scan of the whole table.
+   */
+  private static void customPlans(PreparedStatement statement) throws SQLException {
+    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
   }
 
   private static Map<Key, Long> existingClientIds(Connection c, List<Pending> batch)
@@ -326,6 +401,7 @@ public class MessageWriter {
             "SELECT m.room_id, m.user_id, m.client_id, m.seq FROM messages m"
                 + " JOIN unnest(?::text[], ?::bigint[], ?::text[]) AS k(r, u, c)"
                 + " ON m.room_id = k.r AND m.user_id = k.u AND m.client_id = k.c")) {
+      customPlans(q);
       q.setArray(1, c.createArrayOf("text", keyed.stream().map(Pending::roomId).toArray()));
       q.setArray(2, c.createArrayOf("bigint", keyed.stream().map(Pending::userId).toArray()));
       q.setArray(3, c.createArrayOf("text", keyed.stream().map(Pending::clientId).toArray()));
@@ -336,12 +412,6 @@ public class MessageWriter {
       }
     }
     return found;
-  }
-
-  private static Array array(Connection c, String type, Object[] values, int length)
-      throws SQLException {
-    Object[] exact = length == values.length ? values : java.util.Arrays.copyOf(values, length);
-    return c.createArrayOf(type, exact);
   }
 
   /** Persistence switched off (benchmarks only): numbers come from memory, nothing is stored. */

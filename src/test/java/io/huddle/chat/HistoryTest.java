@@ -31,6 +31,8 @@ class HistoryTest {
 
   @Inject Vertx vertx;
 
+  @Inject io.huddle.message.MessageWriter writer;
+
   private WsClient join(TestUser user, String room) {
     return WsClient.open(vertx, WsClient.to(base, room).bearer(user.token()));
   }
@@ -253,8 +255,11 @@ class HistoryTest {
       a.nextOfType("history");
       b.nextOfType("history");
       String frame = "{\"type\":\"message\",\"content\":\"once\",\"clientId\":\"same-key\"}";
+      long resends = writer.resendBatches();
       a.send(frame);
       JsonNode ack = a.nextOfType("ack");
+      // A new clientId takes the one-round-trip path: no second write of the batch.
+      assertEquals(resends, writer.resendBatches());
       assertEquals("same-key", ack.path("clientId").asText());
       assertEquals(1, ack.path("seq").asLong());
       assertFalse(ack.path("duplicate").asBoolean(false));
@@ -262,6 +267,8 @@ class HistoryTest {
       JsonNode again = a.nextOfType("ack");
       assertEquals(1, again.path("seq").asLong(), "the original seq");
       assertTrue(again.path("duplicate").asBoolean(false));
+      // The unique index refused the resend; the batch was written again with a look-up.
+      assertEquals(resends + 1, writer.resendBatches());
       // The same key from another user is another message.
       b.send(frame);
       List<String> bobSaw = new ArrayList<>();
