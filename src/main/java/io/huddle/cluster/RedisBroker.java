@@ -18,6 +18,7 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -136,7 +137,8 @@ public class RedisBroker implements Broker {
     }
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  /** IF_EXISTS: a single-node server (huddle.broker=memory) must not connect to Redis to stop. */
+  void stop(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
     running = false;
     try {
       redis.sortedSet(String.class).zrem(nodesKey, nodeId);
