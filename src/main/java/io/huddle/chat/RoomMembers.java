@@ -23,8 +23,12 @@ final class RoomMembers {
   /** Whether a gap check is scheduled; guarded likewise. */
   boolean gapCheckArmed;
 
-  RoomMembers(long lastSeq) {
+  /** Whether lastSeq started from the stored seq (false when that read failed or raced). */
+  final boolean seqKnown;
+
+  RoomMembers(long lastSeq, boolean seqKnown) {
     this.lastSeq = lastSeq;
+    this.seqKnown = seqKnown;
   }
 
   private final Map<String, Integer> connectionsPerUser = new LinkedHashMap<>();

@@ -98,6 +98,17 @@ public class RedisBroker implements Broker {
   private final ExecutorService inbound = singleThread("huddle-redis-in");
   private final ExecutorService outbound = singleThread("huddle-redis-out");
 
+  /**
+   * Re-subscriptions run here, not on the heartbeat's thread: the Redis client can lose the reply
+   * to a SUBSCRIBE sent right after Redis restarts, and the call then waits for the command
+   * timeout; a heartbeat held up that long made the other nodes reap this live node (seen in
+   * ClusterIT).
+   */
+  private final ExecutorService resubscriber = singleThread("huddle-redis-sub");
+
+  private final java.util.concurrent.atomic.AtomicBoolean resubscribing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** This node's presence entries (room → user → username), to restore after Redis returns. */
   private final Map<String, Map<String, String>> localPresence = new ConcurrentHashMap<>();
 
@@ -256,10 +267,8 @@ public class RedisBroker implements Broker {
     }
     try {
       heartbeat();
-      if (!healthy) {
-        subscribe();
-        healthy = true;
-        Log.info("Redis is back: presence restored, cross-node delivery resumed");
+      if (!healthy && resubscribing.compareAndSet(false, true)) {
+        resubscriber.execute(this::resubscribe);
       }
     } catch (RuntimeException e) {
       if (healthy) {
@@ -267,6 +276,19 @@ public class RedisBroker implements Broker {
       }
       healthy = false;
       redisErrors.increment();
+    }
+  }
+
+  private void resubscribe() {
+    try {
+      subscribe();
+      healthy = true;
+      Log.info("Redis is back: presence restored, cross-node delivery resumed");
+    } catch (RuntimeException e) {
+      redisErrors.increment();
+      Log.warnf("Re-subscribing to Redis failed (%s); trying again at the next heartbeat", e);
+    } finally {
+      resubscribing.set(false);
     }
   }
 

@@ -15,7 +15,18 @@ import org.hibernate.exception.ConstraintViolationException;
 /** Room rules; rooms live in PostgreSQL so they survive restarts and are shared by replicas. */
 @ApplicationScoped
 public class RoomService {
+  /** Upper bound of {@link #known}: past it the cache starts over (a room costs ~100 bytes). */
+  static final int KNOWN_ROOMS_LIMIT = 100_000;
+
   private final RequestValidator validator;
+
+  /**
+   * Rooms seen to exist. Huddle never deletes a room, so a room once found stays found: every
+   * WebSocket upgrade checks its room, and a reconnect storm into a few rooms would otherwise make
+   * one query per handshake. Unknown ids are always asked of the database (another replica may have
+   * just created the room).
+   */
+  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RoomService(RequestValidator validator) {
     this.validator = validator;
@@ -51,8 +62,25 @@ public class RoomService {
         .toList();
   }
 
-  @Transactional
   public boolean exists(String roomId) {
-    return roomId != null && Room.count("id", roomId) > 0;
+    if (roomId == null) {
+      return false;
+    }
+    if (known.contains(roomId)) {
+      return true;
+    }
+    boolean found = existsInDatabase(roomId);
+    if (found) {
+      if (known.size() >= KNOWN_ROOMS_LIMIT) {
+        known.clear();
+      }
+      known.add(roomId);
+    }
+    return found;
+  }
+
+  @Transactional
+  boolean existsInDatabase(String roomId) {
+    return Room.count("id", roomId) > 0;
   }
 }
