@@ -259,6 +259,11 @@ class ChatSocketTest {
       assertEquals(5, clientNames(watcher, room).size());
       // Leaving a room of five is silent too; back at four, leaves are announced again.
       open.remove(open.size() - 1).close();
+      // Closes of other connections are not ordered with the watcher's frames: wait until the
+      // server has handled this one, so the next close is the one that leaves a room of four.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> clientNames(watcher, room).size() == 4);
       w.send("after leave");
       assertTrue(isMessage(w.next(), "after leave"));
       open.remove(open.size() - 1).close();
