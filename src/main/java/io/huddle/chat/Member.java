@@ -8,8 +8,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -86,14 +88,10 @@ final class Member {
     offer(Outbound.of(frame), 0, null);
   }
 
-  /** Queues a frame encoded once for the whole room, carrying the room's {@code seq}. */
-  void offer(Outbound frame, long seq) {
-    offer(frame, seq, null);
-  }
-
   /**
-   * As {@link #offer(Outbound, long)}, but a drain this needs is left to {@code drains}, which
-   * schedules the drains of a whole broadcast with one task per event loop.
+   * Queues a frame encoded once for the whole room, carrying the room's {@code seq}. A drain this
+   * needs is left to {@code drains} (when given), which schedules the drains of a whole broadcast
+   * with one task per event loop.
    */
   void offer(Outbound frame, long seq, Drains drains) {
     if (!live) {
@@ -116,14 +114,10 @@ final class Member {
    * all, instead of one task (and possibly one wake-up of the loop) per member.
    */
   static final class Drains {
-    private final java.util.IdentityHashMap<java.util.concurrent.Executor, List<Member>> byLoop =
-        new java.util.IdentityHashMap<>(4);
+    private final IdentityHashMap<Executor, List<Member>> byLoop = new IdentityHashMap<>(4);
 
+    /** A fast-path member (it has a Netty context, hence an event loop) whose drain is due. */
     void add(Member member) {
-      if (member.channel == null) {
-        member.runOnContext(member.drain);
-        return;
-      }
       byLoop.computeIfAbsent(member.channel.executor(), loop -> new ArrayList<>()).add(member);
     }
 
@@ -177,7 +171,7 @@ final class Member {
     }
     queue.add(frame);
     if (drainScheduled.compareAndSet(false, true)) {
-      if (drains != null) {
+      if (drains != null && channel != null) {
         drains.add(this);
       } else {
         runOnContext(drain);

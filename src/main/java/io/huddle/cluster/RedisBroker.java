@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -106,8 +107,7 @@ public class RedisBroker implements Broker {
    */
   private final ExecutorService resubscriber = singleThread("huddle-redis-sub");
 
-  private final java.util.concurrent.atomic.AtomicBoolean resubscribing =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean resubscribing = new AtomicBoolean();
 
   /** This node's presence entries (room → user → username), to restore after Redis returns. */
   private final Map<String, Map<String, String>> localPresence = new ConcurrentHashMap<>();

@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.exception.ConstraintViolationException;
 
 /** Room rules; rooms live in PostgreSQL so they survive restarts and are shared by replicas. */
@@ -26,7 +28,7 @@ public class RoomService {
    * one query per handshake. Unknown ids are always asked of the database (another replica may have
    * just created the room).
    */
-  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
 
   public RoomService(RequestValidator validator) {
     this.validator = validator;

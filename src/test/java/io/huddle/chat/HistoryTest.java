@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.huddle.message.MessageWriter;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
 import io.huddle.support.WsClient;
@@ -31,7 +32,7 @@ class HistoryTest {
 
   @Inject Vertx vertx;
 
-  @Inject io.huddle.message.MessageWriter writer;
+  @Inject MessageWriter writer;
 
   private WsClient join(TestUser user, String room) {
     return WsClient.open(vertx, WsClient.to(base, room).bearer(user.token()));
