@@ -2,13 +2,20 @@
 # Load-generator smoke test: start the packaged server on a throwaway database and key pair, run
 # `huddle-bench --preset smoke` against it, and fail when the bench finds loss, duplicates,
 # reordering, error frames or connections that did not open. Run from anywhere:
-#   .ci/bench-smoke.sh
+#   .ci/bench-smoke.sh            # the JVM jar (target/quarkus-app), built when missing
+#   .ci/bench-smoke.sh --native   # the native executable (target/*-runner), which must exist
 # Needs a JDK 17+, openssl, curl, and the local PostgreSQL (127.0.0.1:5432, user postgres, trust).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 t0=$(date +%s)
-if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+if [ "${1:-}" = "--native" ]; then
+  server=(target/huddle-1.0.0-SNAPSHOT-runner)
+  [ -x "${server[0]}" ] || { echo "bench-smoke: ${server[0]} missing (./mvnw package -Dnative)" >&2; exit 1; }
+else
+  server=(java -jar target/quarkus-app/quarkus-run.jar)
+fi
+if [ "${1:-}" != "--native" ] && [ ! -f target/quarkus-app/quarkus-run.jar ]; then
   echo "bench-smoke: building the server"
   ./mvnw -B -q package -DskipTests
 fi
@@ -54,7 +61,7 @@ QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   SMALLRYE_JWT_SIGN_KEY_LOCATION="$work/privateKey.pem" \
   MP_JWT_VERIFY_PUBLICKEY_LOCATION="$work/publicKey.pem" \
   QUARKUS_HTTP_PORT="$port" \
-  java -jar target/quarkus-app/quarkus-run.jar >"$work/server.log" 2>&1 &
+  "${server[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 ready=""

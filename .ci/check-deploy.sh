@@ -5,10 +5,10 @@
 #   - docker-compose.yml, also with the native profile (docker-compose v1 `config`),
 #   - the Kustomize targets overlays/jvm, overlays/native and dev, rendered with kubectl and every
 #     object validated against the Kubernetes API schemas (.ci/k8s-validate),
-#   - the validators themselves, on known-broken inputs they must reject,
-#   - the native build up to the sources that native-image would compile (no GraalVM here).
-# Run from anywhere as root on Debian 12 (it installs what is missing). It rebuilds target/, so
-# CI runs it after the tests. Stops at the first failing check.
+#   - the validators themselves, on known-broken inputs they must reject.
+# (The native executable itself is built and tested by .ci/run.)
+# Run from anywhere as root on Debian 12 (it installs what is missing). Stops at the first
+# failing check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -127,14 +127,5 @@ node .ci/k8s-validate/validate.js "$work"/rendered-overlays-jvm.yaml \
   "$work"/rendered-overlays-native.yaml "$work"/rendered-dev.yaml kubernetes/base/secret.example.yaml ||
   fail "Kubernetes schema validation"
 pass "every rendered object (and secret.example.yaml) matches the Kubernetes 1.27 API schemas"
-
-step "native build sources (./mvnw package -Dnative -Dquarkus.native.sources-only=true)"
-./mvnw -B package -DskipTests -Dnative -Dquarkus.native.sources-only=true >"$work/native.log" 2>&1 ||
-  { tail -40 "$work/native.log"; fail "native sources build"; }
-args=target/native-sources/native-image.args
-[[ -s $args ]] || fail "$args missing"
-runner_jar=$(find target/native-sources -maxdepth 1 -name '*-runner.jar' -printf '%f\n')
-[[ -n $runner_jar ]] || fail "no runner jar in target/native-sources"
-pass "$args ($(tr ' ' '\n' <"$args" | grep -c '^-') options) and $runner_jar"
 
 printf 'check-deploy: all %d checks passed in %d s\n' "$checks" "$SECONDS"

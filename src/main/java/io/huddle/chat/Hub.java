@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.HuddleConfig;
 import io.huddle.message.MessageStore;
+import io.huddle.message.MessageTracing;
 import io.huddle.message.MessageWriter;
 import io.huddle.message.StoredMessage;
 import io.huddle.room.RoomRecords.ClientResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -67,6 +70,7 @@ public class Hub {
   private final MessageWriter writer;
   private final MessageStore store;
   private final ChatMetrics metrics;
+  private final MessageTracing tracing;
   private final Optional<Duration> shutdownDelay;
   private volatile boolean draining;
 
@@ -98,6 +102,7 @@ public class Hub {
       MessageWriter writer,
       MessageStore store,
       ChatMetrics metrics,
+      MessageTracing tracing,
       @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
     this.broker = brokers.get();
     this.mapper = mapper;
@@ -105,6 +110,7 @@ public class Hub {
     this.writer = writer;
     this.store = store;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.shutdownDelay = shutdownDelay;
   }
 
@@ -113,6 +119,12 @@ public class Hub {
     broker.subscribe(this::deliver);
     metrics.gauge("huddle.connections.open", "Open room WebSockets on this node", members::size);
     metrics.gauge("huddle.rooms.active", "Rooms with members on this node", rooms::size);
+    // Visible in production (and checked by the packaged-server IT, JVM and native): how many
+    // open sockets write pre-encoded frames straight to Netty rather than through the public API.
+    metrics.gauge(
+        "huddle.connections.fast.path",
+        "Open room WebSockets written through the pre-encoded Netty path (the rest: public API)",
+        () -> members.values().stream().filter(Member::fastPath).count());
     metrics.gauge("huddle.messages.write.queue", "Messages waiting to be stored", writer::queued);
     metrics.counter(
         "huddle.messages.write.batches",
@@ -352,6 +364,7 @@ public class Hub {
       return;
     }
     String clientId = parsed.clientId();
+    Span span = tracing.received(member.roomId, member.user.id(), clientId);
     MessageWriter.Pending pending =
         new MessageWriter.Pending(
             member.roomId,
@@ -360,9 +373,11 @@ public class Hub {
             parsed.content(),
             clientId,
             ChatFrame.now(),
-            result -> stored(member, clientId, result));
+            MessageTracing.contextOf(span),
+            result -> stored(member, clientId, result, span));
     if (!writer.submit(pending)) {
       metrics.rejected(ChatMetrics.Rejection.OVERLOADED);
+      tracing.finished(span, null, false, "overloaded");
       member.offer(
           encode(
               ChatFrame.error(clientId, "Server busy: message not stored, send it again later")));
@@ -372,7 +387,17 @@ public class Hub {
   }
 
   /** Runs on the writer thread after the commit, in seq order. */
-  private void stored(Member member, String clientId, MessageWriter.Result result) {
+  private void stored(Member member, String clientId, MessageWriter.Result result, Span span) {
+    try (Scope scope = tracing.activate(span)) {
+      storedInScope(member, clientId, result);
+    } finally {
+      StoredMessage message = result.message();
+      tracing.finished(
+          span, message == null ? null : message.seq(), result.duplicate(), result.error());
+    }
+  }
+
+  private void storedInScope(Member member, String clientId, MessageWriter.Result result) {
     if (result.error() != null) {
       metrics.rejected(ChatMetrics.Rejection.NOT_STORED);
       member.offer(encode(ChatFrame.error(clientId, result.error())));
@@ -444,6 +469,17 @@ public class Hub {
     if (room == null) {
       return;
     }
+    Span span = tracing.broadcast(frame.roomId(), frame.seq());
+    try {
+      tracing.broadcastDone(span, deliverTo(room, frame));
+    } catch (RuntimeException e) {
+      tracing.broadcastDone(span, 0);
+      throw e;
+    }
+  }
+
+  /** Answers how many frames it queued (the room's members, plus any gap or held frames). */
+  private int deliverTo(RoomMembers room, ChatFrame frame) {
     long start = System.nanoTime();
     int fanOut = 0;
     // One delivery at a time per room, so every member queues the room's frames in one order.
@@ -451,14 +487,14 @@ public class Hub {
       if (frame.seq() != null) {
         long seq = frame.seq();
         if (seq <= room.lastSeq) {
-          return;
+          return 0;
         }
         if (seq > room.lastSeq + 1 && config.history().enabled()) {
           if (broker.replicated()) {
             // Another node's message is usually on its way through Redis: hold this one briefly
             // rather than read the database for every overtaken frame.
             holdAhead(room, frame);
-            return;
+            return 0;
           }
           fanOut += fillGap(room, frame.roomId(), seq);
         }
@@ -471,6 +507,7 @@ public class Hub {
     }
     metrics.delivered(fanOut);
     metrics.fanOut().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return fanOut;
   }
 
   /** Keeps a frame that arrived before a lower seq; the gap is closed from PostgreSQL if needed. */

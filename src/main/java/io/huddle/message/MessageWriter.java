@@ -2,6 +2,8 @@ package io.huddle.message;
 
 import io.agroal.api.AgroalDataSource;
 import io.huddle.common.HuddleConfig;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -46,6 +48,7 @@ public class MessageWriter {
       String content,
       String clientId,
       Instant sentAt,
+      SpanContext trace,
       Consumer<Result> onDone) {}
 
   /**
@@ -62,6 +65,7 @@ public class MessageWriter {
       "Message not stored: the database is unavailable. Send it again (with the same clientId)";
 
   private final AgroalDataSource dataSource;
+  private final MessageTracing tracing;
   private final HuddleConfig.History config;
   private final BlockingQueue<Pending> queue;
   private final Map<String, AtomicLong> memorySeq = new HashMap<>();
@@ -71,8 +75,9 @@ public class MessageWriter {
   private volatile boolean accepting = true;
   private Thread thread;
 
-  public MessageWriter(AgroalDataSource dataSource, HuddleConfig config) {
+  public MessageWriter(AgroalDataSource dataSource, HuddleConfig config, MessageTracing tracing) {
     this.dataSource = dataSource;
+    this.tracing = tracing;
     this.config = config.history();
     this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
   }
@@ -126,7 +131,15 @@ public class MessageWriter {
         }
         batch.add(first);
         queue.drainTo(batch, config.maxBatch() - 1);
-        List<Result> results = config.enabled() ? writeWithRetry(batch) : numberInMemory(batch);
+        Span span = tracing.commit(batch);
+        List<Result> results;
+        try {
+          results = config.enabled() ? writeWithRetry(batch) : numberInMemory(batch);
+        } catch (InterruptedException | RuntimeException e) {
+          tracing.committed(span, e);
+          throw e;
+        }
+        tracing.committed(span, null);
         for (int i = 0; i < batch.size(); i++) {
           complete(batch.get(i), results.get(i));
         }

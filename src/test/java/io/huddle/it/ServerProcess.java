@@ -1,6 +1,5 @@
 package io.huddle.it;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -9,23 +8,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Huddle server as a real process: the packaged jar ({@code target/quarkus-app}), in the prod
- * profile, against a PostgreSQL this class starts (embedded) and keys it generates. Used by the
- * integration tests that need to stop, kill or multiply the server.
+ * A Huddle server as a real process: the packaged jar ({@code target/quarkus-app}), or the native
+ * executable when the ITs run in the {@code native} profile, in the prod profile, against the
+ * embedded PostgreSQL and keys of {@link ItEnvironment}. Used by the integration tests that need to
+ * stop, kill or multiply the server.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-  private static EmbeddedPostgres database;
-  private static Path keys;
 
   private final String name;
   private final int port;
@@ -47,42 +43,15 @@ public final class ServerProcess implements AutoCloseable {
     return server;
   }
 
-  /** The shared database and keys, created once per test JVM. */
-  private static synchronized Map<String, String> environment(Map<String, String> extra)
-      throws Exception {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the ITs with ./mvnw verify");
+  /** The shared database and keys, plus this server's own settings. */
+  private static Map<String, String> environment(Map<String, String> extra) throws Exception {
+    Path artifact = ItEnvironment.nativeBuild() ? ItEnvironment.nativeExecutable() : JAR;
+    if (!Files.exists(artifact)) {
+      throw new IllegalStateException(artifact + " is missing: run the ITs with ./mvnw verify");
     }
-    if (database == null) {
-      database = EmbeddedPostgres.builder().start();
-      keys = Files.createTempDirectory("huddle-it-keys");
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      KeyPair pair = generator.generateKeyPair();
-      Files.writeString(
-          keys.resolve("private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-      Files.writeString(
-          keys.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-    }
-    Map<String, String> env = new HashMap<>();
-    env.put("QUARKUS_DATASOURCE_JDBC_URL", database.getJdbcUrl("postgres", "postgres"));
-    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-    env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", keys.resolve("private.pem").toString());
-    env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.resolve("public.pem").toString());
-    env.put("HUDDLE_TOKEN_COOKIE_SECURE", "false");
+    Map<String, String> env = new HashMap<>(ItEnvironment.variables());
     env.putAll(extra);
     return env;
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 
   private static int freePort() throws IOException {
@@ -93,9 +62,17 @@ public final class ServerProcess implements AutoCloseable {
 
   private void launch() throws Exception {
     Files.createDirectories(log.getParent());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The same heap bound for both: -Xmx is understood by the JVM and by the native executable.
+    List<String> command =
+        ItEnvironment.nativeBuild()
+            ? List.of(ItEnvironment.nativeExecutable().toString(), "-Xmx256m")
+            : List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                JAR.toString());
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
