@@ -14,6 +14,11 @@ final class Conn {
   /** Close code recorded when the TCP connection ended without a close frame. */
   static final int ABNORMAL_CLOSE = 1006;
 
+  /** The Go server's join and leave notices: ordinary frames with these contents. */
+  static final String GO_JOINED = "New user joined the room";
+
+  static final String GO_LEFT = " has left the room";
+
   final int index;
   final int room;
   final int user;
@@ -23,6 +28,9 @@ final class Conn {
 
   final boolean stalled;
   private final Run run;
+
+  /** Frames come from the Go server: no "type", the kind follows from the content. */
+  private final boolean go;
 
   volatile WebSocket ws;
   volatile boolean closed;
@@ -52,6 +60,7 @@ final class Conn {
     this.sender = sender;
     this.stalled = stalled;
     this.tracks = new SeqTrack[senders];
+    this.go = run.goTarget();
   }
 
   void attach(WebSocket socket) {
@@ -83,6 +92,7 @@ final class Conn {
     long seq = -1;
     long historySeq = -1;
     boolean bench = false;
+    String notice = null;
     try (JsonParser p = run.json.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         totals.unparsable.increment();
@@ -98,6 +108,9 @@ final class Conn {
               bench =
                   Content.parse(
                       p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), parsed);
+              if (go && !bench) {
+                notice = p.getText();
+              }
             } else {
               p.skipChildren();
             }
@@ -112,6 +125,9 @@ final class Conn {
     } catch (IOException e) {
       totals.unparsable.increment();
       return;
+    }
+    if (go) {
+      type = goType(bench, notice);
     }
     if (type == null) {
       totals.unparsable.increment();
@@ -151,6 +167,23 @@ final class Conn {
       }
       default -> totals.otherFrames.increment();
     }
+  }
+
+  /**
+   * The Go server's frames are all {@code {"content","roomId","username","isDirect"}}: its join and
+   * leave notices are messages with a fixed text. Null (unparsable) without a string content.
+   */
+  private static String goType(boolean bench, String notice) {
+    if (bench) {
+      return "message";
+    }
+    if (notice == null) {
+      return null;
+    }
+    if (notice.equals(GO_JOINED)) {
+      return "join";
+    }
+    return notice.endsWith(GO_LEFT) ? "leave" : "message";
   }
 
   /** The highest "seq" among the objects of a history frame's array (skips everything else). */

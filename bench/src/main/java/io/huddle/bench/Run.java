@@ -92,27 +92,43 @@ final class Run {
     return System.nanoTime() - origin;
   }
 
+  boolean goTarget() {
+    return options.target == Options.Target.GO;
+  }
+
+  /** The user name connection {@code c} has: Huddle's sign-up name, or the Go handshake's. */
+  String username(Conn c) {
+    return "hb" + runId + "_" + c.user;
+  }
+
   /** Runs every phase; failures of the checks end up in {@link #failures} and the steps. */
   void execute() throws IOException, InterruptedException {
     if (server != null && !server.exists()) {
       throw new IOException("No process " + options.serverPids + " (--server-pid)");
     }
-    Api api = new Api(options.url, mapper);
+    Api api = new Api(options.url, options.target, options.healthUrl, mapper);
     api.checkReachable();
 
     long t = System.nanoTime();
+    // The Go server has no accounts: a connection names its user on the handshake instead.
     List<Api.User> users =
-        api.users(options.users, options.signupParallel, runId, options.userCache);
+        goTarget()
+            ? List.of()
+            : api.users(options.users, options.signupParallel, runId, options.userCache);
     usersFromCache = api.usersFromCache;
     signupSeconds = seconds(t);
     for (int r = 0; r < options.rooms; r++) {
       String id = "bench-" + runId + "-" + r;
-      api.createRoom(users.get(0).token(), id, "Bench room " + r);
+      api.createRoom(goTarget() ? null : users.get(0).token(), id, "Bench room " + r);
       roomIds.add(id);
     }
-    Bench.progress(
-        "%d users ready in %.1f s%s, %d rooms created",
-        users.size(), signupSeconds, usersFromCache ? " (cached)" : "", roomIds.size());
+    if (goTarget()) {
+      Bench.progress("Go server: no sign-up, %d rooms created", roomIds.size());
+    } else {
+      Bench.progress(
+          "%d users ready in %.1f s%s, %d rooms created",
+          users.size(), signupSeconds, usersFromCache ? " (cached)" : "", roomIds.size());
+    }
 
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops));
     client =
@@ -187,9 +203,12 @@ final class Run {
         done.countDown();
         continue;
       }
-      String path =
-          "/api/v1/ws/joinRoom/"
-              + URLEncoder.encode(roomIds.get(c.room), StandardCharsets.UTF_8).replace("+", "%20");
+      String path = "/api/v1/ws/joinRoom/" + encode(roomIds.get(c.room));
+      if (goTarget()) {
+        // The Go hub keys a room's clients by userId: one per connection, or a second connection
+        // of the same id would never be registered (and its leave would remove the first).
+        path += "?userId=" + c.index + "&username=" + encode(username(c));
+      }
       // No WebSocketConnectOptions.setTimeout: in Vert.x 4.5.27 its timer later closes the first
       // connection of the client (code 1000, once the timeout has passed). A timer of our own
       // bounds the handshake instead.
@@ -197,8 +216,10 @@ final class Run {
           new WebSocketConnectOptions()
               .setHost(Options.host(options.urlFor(c.index)))
               .setPort(Options.port(options.urlFor(c.index)))
-              .setURI(path)
-              .addHeader("Authorization", "Bearer " + users.get(c.user).token());
+              .setURI(path);
+      if (!goTarget()) {
+        o.addHeader("Authorization", "Bearer " + users.get(c.user).token());
+      }
       long t = System.nanoTime();
       AtomicBoolean settled = new AtomicBoolean();
       long timer =
@@ -247,6 +268,10 @@ final class Run {
     Bench.progress(
         "%d/%d connections open in %.2f s (%d in flight)",
         connected, options.clients, connectSeconds, options.connectParallel);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String reason(Throwable t) {
@@ -494,15 +519,20 @@ final class Run {
         continue;
       }
       String frame;
-      try {
-        frame =
-            mapper.writeValueAsString(
-                new Outbound(
-                    "message",
-                    content.build(s, seq, due),
-                    runId + "." + s + "." + seq + "." + due));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
+      if (goTarget()) {
+        // The Go server takes a whole text frame as the message's content.
+        frame = content.build(s, seq, due);
+      } else {
+        try {
+          frame =
+              mapper.writeValueAsString(
+                  new Outbound(
+                      "message",
+                      content.build(s, seq, due),
+                      runId + "." + s + "." + seq + "." + due));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
       }
       try {
         if (ws.writeQueueFull()) {
