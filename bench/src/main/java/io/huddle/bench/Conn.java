@@ -41,6 +41,9 @@ final class Conn {
   /** ns since origin when the server's close was seen, or -1. */
   volatile long closedAt = -1;
 
+  /** Whether this connection received the run's liveness probe (idle presets, after the hold). */
+  volatile boolean probed;
+
   // Event-loop only.
   private final Content.Parsed parsed = new Content.Parsed();
   private final SeqTrack[] tracks;
@@ -92,6 +95,7 @@ final class Conn {
     long seq = -1;
     long historySeq = -1;
     boolean bench = false;
+    boolean probe = false;
     String notice = null;
     try (JsonParser p = run.json.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -108,8 +112,11 @@ final class Conn {
               bench =
                   Content.parse(
                       p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), parsed);
-              if (go && !bench) {
-                notice = p.getText();
+              if (!bench) {
+                probe = run.isProbe(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                if (go && !probe) {
+                  notice = p.getText();
+                }
               }
             } else {
               p.skipChildren();
@@ -127,7 +134,7 @@ final class Conn {
       return;
     }
     if (go) {
-      type = goType(bench, notice);
+      type = probe ? "message" : goType(bench, notice);
     }
     if (type == null) {
       totals.unparsable.increment();
@@ -139,6 +146,8 @@ final class Conn {
         checkServerSeq(seq);
         if (bench) {
           onBenchMessage(now);
+        } else if (probe) {
+          probed = true;
         } else {
           totals.foreignMessages.increment();
         }

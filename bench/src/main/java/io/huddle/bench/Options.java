@@ -473,7 +473,7 @@ final class Options {
             .plus(Duration.ofSeconds(30 + clients / 10));
     Duration load;
     if (senders == 0) {
-      load = hold;
+      load = hold.plus(Duration.ofNanos(Run.PROBE_TIMEOUT_NANOS));
     } else if (ramp) {
       load =
           warmup.plus(

@@ -182,6 +182,12 @@ final class Report {
     } else if (o.senders == 0) {
       out.printf("  idle hold    %.1f s%n", run.holdSeconds);
     }
+    if (o.senders == 0) {
+      out.printf(
+          "  probe        one message per room after the hold: %d rooms, %d connections got it,"
+              + " %d open ones did not, in %.2f s%n",
+          run.probeRooms, run.probeReceived, run.probeMissing, run.probeSeconds);
+    }
     if (run.serverHeapBeforeConnectKib >= 0 && run.serverHeapAfterHoldKib >= 0) {
       out.printf(
           "  live heap    %s before connecting, %s with the connections open (after a full GC"
@@ -473,6 +479,10 @@ final class Report {
     }
     if (o.senders == 0) {
       setup.put("holdSeconds", run.holdSeconds);
+      setup.put("probeRooms", run.probeRooms);
+      setup.put("probeReceived", run.probeReceived);
+      setup.put("probeMissing", run.probeMissing);
+      setup.put("probeSeconds", run.probeSeconds);
       if (run.serverAfterHold != null) {
         setup.put("serverRssKibAfterHold", run.serverAfterHold.rssKib());
         setup.put("serverRssKibPeak", run.serverRssPeakKib);

@@ -30,6 +30,9 @@ import org.HdrHistogram.Histogram;
 final class Run {
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /** How long the liveness probe of the idle presets waits for its deliveries. */
+  static final long PROBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** A ramp step is not judged when the generator sent later than this at p99. */
   static final double GENERATOR_LATE_MS = 10;
 
@@ -78,6 +81,12 @@ final class Run {
   int stalledStillOpen;
   final Map<Integer, Integer> unexpectedCloseCodes = new TreeMap<>();
   final List<String> unexpectedCloseSamples = new ArrayList<>();
+
+  // The liveness probe (idle presets): rooms probed, and open connections that got it or not.
+  int probeRooms;
+  int probeReceived;
+  int probeMissing;
+  double probeSeconds;
 
   Run(Options options) {
     this.options = options;
@@ -153,6 +162,7 @@ final class Run {
       }
       if (options.senders == 0) {
         hold();
+        probe();
       } else if (connected == options.clients) {
         drive();
       }
@@ -297,6 +307,81 @@ final class Run {
     serverAfterHold = sampleServer();
     if (server != null && options.serverHeap) {
       serverHeapAfterHoldKib = server.liveHeapKib();
+    }
+  }
+
+  /** The probe's content: not a bench header, so it is never counted as a window delivery. */
+  private String probeText() {
+    return "probe|" + runId + "|";
+  }
+
+  boolean isProbe(char[] text, int offset, int length) {
+    String p = probeText();
+    if (length < p.length()) {
+      return false;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      if (text[offset + i] != p.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Idle presets: an open connection says little if its room no longer delivers (the Go server's
+   * hub can deadlock during a join storm while the handshakes still succeed). After the hold, one
+   * message per room from its first open connection must reach every open connection in that room
+   * within 10 s. Runs after every idle figure is taken, so it changes none of them.
+   */
+  private void probe() throws InterruptedException {
+    long start = System.nanoTime();
+    for (int r = 0; r < options.rooms; r++) {
+      for (Conn c : conns) {
+        if (c.room == r && c.open()) {
+          if (sendProbe(c, r)) {
+            probeRooms++;
+          }
+          break;
+        }
+      }
+    }
+    long deadline = start + PROBE_TIMEOUT_NANOS;
+    while (System.nanoTime() < deadline
+        && conns.stream().anyMatch(c -> c.open() && !c.stalled && !c.probed)) {
+      sleepNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    probeSeconds = seconds(start);
+    for (Conn c : conns) {
+      if (c.probed) {
+        probeReceived++;
+      } else if (c.open() && !c.stalled) {
+        probeMissing++;
+      }
+    }
+    Bench.progress(
+        "probe: %d rooms, %d connections got it, %d open ones did not (%.2f s)",
+        probeRooms, probeReceived, probeMissing, probeSeconds);
+    if (probeMissing > 0) {
+      failures.add(
+          "liveness probe: "
+              + probeMissing
+              + " open connections did not get their room's message within "
+              + TimeUnit.NANOSECONDS.toSeconds(PROBE_TIMEOUT_NANOS)
+              + " s");
+    }
+  }
+
+  private boolean sendProbe(Conn c, int room) {
+    String text = probeText() + room;
+    try {
+      c.ws.writeTextMessage(
+          goTarget()
+              ? text
+              : mapper.writeValueAsString(new Outbound("message", text, runId + ".probe" + room)));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false;
     }
   }
 
