@@ -498,7 +498,8 @@ final class Options {
 
           --target huddle|go            huddle (default), or the Go server it replaced (e.g.
                                         --url http://127.0.0.1:18090): no sign-up, raw text
-                                        frames, no seq or ack checks, --connect-parallel <= 32
+                                        frames, no seq or ack checks, 32 handshakes in
+                                        flight unless --connect-parallel says otherwise
           --url http://127.0.0.1:8080   server base URL; a comma-separated list spreads the
                                         clients (senders too) round-robin over several nodes
           --health-url URL              Huddle's readiness check (default: <url>/q/health/ready)
