@@ -14,6 +14,11 @@ final class Conn {
   /** Close code recorded when the TCP connection ended without a close frame. */
   static final int ABNORMAL_CLOSE = 1006;
 
+  /** The Go server's join and leave notices: ordinary frames with these contents. */
+  static final String GO_JOINED = "New user joined the room";
+
+  static final String GO_LEFT = " has left the room";
+
   final int index;
   final int room;
   final int user;
@@ -24,6 +29,9 @@ final class Conn {
   final boolean stalled;
   private final Run run;
 
+  /** Frames come from the Go server: no "type", the kind follows from the content. */
+  private final boolean go;
+
   volatile WebSocket ws;
   volatile boolean closed;
   volatile boolean closedByUs;
@@ -32,6 +40,9 @@ final class Conn {
 
   /** ns since origin when the server's close was seen, or -1. */
   volatile long closedAt = -1;
+
+  /** Whether this connection received the run's liveness probe (idle presets, after the hold). */
+  volatile boolean probed;
 
   // Event-loop only.
   private final Content.Parsed parsed = new Content.Parsed();
@@ -52,6 +63,7 @@ final class Conn {
     this.sender = sender;
     this.stalled = stalled;
     this.tracks = new SeqTrack[senders];
+    this.go = run.goTarget();
   }
 
   void attach(WebSocket socket) {
@@ -83,6 +95,8 @@ final class Conn {
     long seq = -1;
     long historySeq = -1;
     boolean bench = false;
+    boolean probe = false;
+    String notice = null;
     try (JsonParser p = run.json.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         totals.unparsable.increment();
@@ -98,6 +112,12 @@ final class Conn {
               bench =
                   Content.parse(
                       p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), parsed);
+              if (!bench) {
+                probe = run.isProbe(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                if (go && !probe) {
+                  notice = p.getText();
+                }
+              }
             } else {
               p.skipChildren();
             }
@@ -113,6 +133,9 @@ final class Conn {
       totals.unparsable.increment();
       return;
     }
+    if (go) {
+      type = probe ? "message" : goType(bench, notice);
+    }
     if (type == null) {
       totals.unparsable.increment();
       return;
@@ -123,6 +146,8 @@ final class Conn {
         checkServerSeq(seq);
         if (bench) {
           onBenchMessage(now);
+        } else if (probe) {
+          probed = true;
         } else {
           totals.foreignMessages.increment();
         }
@@ -151,6 +176,23 @@ final class Conn {
       }
       default -> totals.otherFrames.increment();
     }
+  }
+
+  /**
+   * The Go server's frames are all {@code {"content","roomId","username","isDirect"}}: its join and
+   * leave notices are messages with a fixed text. Null (unparsable) without a string content.
+   */
+  private static String goType(boolean bench, String notice) {
+    if (bench) {
+      return "message";
+    }
+    if (notice == null) {
+      return null;
+    }
+    if (notice.equals(GO_JOINED)) {
+      return "join";
+    }
+    return notice.endsWith(GO_LEFT) ? "leave" : "message";
   }
 
   /** The highest "seq" among the objects of a history frame's array (skips everything else). */

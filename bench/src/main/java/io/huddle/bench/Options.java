@@ -20,12 +20,33 @@ final class Options {
     }
   }
 
+  /** Which server the run talks to: its REST calls, handshake and frame formats. */
+  enum Target {
+    /** Huddle: sign-up and log-in, bearer tokens, typed frames with seq and acks. */
+    HUDDLE,
+    /**
+     * The Go server Huddle replaced: no accounts, {@code ?userId&username} on the handshake, raw
+     * text frames in, {@code {"content","roomId","username"}} frames out (no seq, no ack).
+     */
+    GO
+  }
+
+  /** The Go server deadlocks when ~32 handshakes join one room at once: at most this many. */
+  static final int GO_CONNECT_PARALLEL = 32;
+
   String preset = "custom";
   String description = "custom run";
+  Target target = Target.HUDDLE;
   URI url = URI.create("http://127.0.0.1:8080");
 
-  /** Every server (node) to connect to; client i uses urls[i % n]. The first one also serves REST. */
+  /** Huddle's readiness check; null = /q/health/ready on the first --url. */
+  URI healthUrl;
+
+  /**
+   * Every server (node) to connect to; client i uses urls[i % n]. The first one also serves REST.
+   */
   List<URI> urls = List.of(url);
+
   int users = 10;
   int rooms = 1;
   int clients = 10;
@@ -91,7 +112,10 @@ final class Options {
     PRESETS.put("S3prime", "2000 clients joining one room: time to connect all");
     PRESETS.put("S4", "1 room x 50 clients, 10 senders, 1000 msg/s for 30 s: latency tail");
     PRESETS.put("S5", "1 room x 50 clients, one stops reading, 200 msg/s x 8 KB");
-    PRESETS.put("storm", "2000 clients over 20 rooms, 64 handshakes in flight: connect storm");
+    PRESETS.put(
+        "storm",
+        "2000 clients over 20 rooms, 64 handshakes in flight (32 with --target go): connect"
+            + " storm");
   }
 
   static String canonicalPreset(String name) {
@@ -255,6 +279,15 @@ final class Options {
     for (Map.Entry<String, String> e : flags.entrySet()) {
       o.set(e.getKey(), e.getValue());
     }
+    if (o.target == Target.GO) {
+      if (!flags.containsKey("connect-parallel")) {
+        o.connectParallel = Math.min(o.connectParallel, GO_CONNECT_PARALLEL);
+      }
+      if (switches.contains("server-heap")) {
+        throw new UsageException("--server-heap needs a JVM server, not --target go");
+      }
+      o.serverHeap = false; // jcmd would send the Go process SIGQUIT, which ends it
+    }
     o.validate();
     return o;
   }
@@ -271,6 +304,8 @@ final class Options {
           urls = List.copyOf(list);
           url = urls.get(0);
         }
+        case "target" -> target = target(v);
+        case "health-url" -> healthUrl = URI.create(v.trim());
         case "users" -> users = Integer.parseInt(v);
         case "rooms" -> rooms = Integer.parseInt(v);
         case "clients" -> clients = Integer.parseInt(v);
@@ -312,6 +347,14 @@ final class Options {
     }
   }
 
+  private static Target target(String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "huddle" -> Target.HUDDLE;
+      case "go" -> Target.GO;
+      default -> throw new IllegalArgumentException(v);
+    };
+  }
+
   /** "30", "30s", "500ms", "2m". */
   static Duration duration(String v) {
     String s = v.trim().toLowerCase(Locale.ROOT);
@@ -331,16 +374,14 @@ final class Options {
 
   private void validate() throws UsageException {
     for (URI u : urls) {
-      if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-        throw new UsageException(
-            "--url must be http://127.0.0.1:<port> or http://localhost:<port>");
-      }
-      if (!isLoopback(u.getHost())) {
-        throw new UsageException(
-            "--url must point at this machine (127.0.0.0/8, localhost or [::1]), not "
-                + u.getHost());
-      }
+      requireLocal(u, "--url");
     }
+    if (healthUrl != null) {
+      requireLocal(healthUrl, "--health-url");
+    }
+    require(
+        target == Target.HUDDLE || healthUrl == null,
+        "--health-url is Huddle's; the Go server is checked with GET /api/v1/ws/getRooms");
     require(clients >= 1 && clients <= 20_000, "--clients must be 1..20000");
     require(rooms >= 1 && rooms <= clients, "--rooms must be 1..clients");
     require(users >= 1 && users <= clients, "--users must be 1..clients");
@@ -363,6 +404,20 @@ final class Options {
       require(!d.isNegative() && d.compareTo(longest) <= 0, "durations must be 0..1h");
     }
     require(!measure.isZero() || senders == 0, "--measure must be > 0");
+  }
+
+  /** Only this machine is ever a target. */
+  private static void requireLocal(URI u, String flag) throws UsageException {
+    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+      throw new UsageException(
+          flag + " must be http://127.0.0.1:<port> or http://localhost:<port>");
+    }
+    if (!isLoopback(u.getHost())) {
+      throw new UsageException(
+          flag
+              + " must point at this machine (127.0.0.0/8, localhost or [::1]), not "
+              + u.getHost());
+    }
   }
 
   private static void require(boolean ok, String message) throws UsageException {
@@ -418,7 +473,7 @@ final class Options {
             .plus(Duration.ofSeconds(30 + clients / 10));
     Duration load;
     if (senders == 0) {
-      load = hold;
+      load = hold.plus(Duration.ofNanos(Run.PROBE_TIMEOUT_NANOS));
     } else if (ramp) {
       load =
           warmup.plus(
@@ -441,8 +496,13 @@ final class Options {
 
         Targets only this machine (127.0.0.0/8, localhost, [::1]). Every flag overrides the preset.
 
+          --target huddle|go            huddle (default), or the Go server it replaced (e.g.
+                                        --url http://127.0.0.1:18090): no sign-up, raw text
+                                        frames, no seq or ack checks, 32 handshakes in
+                                        flight unless --connect-parallel says otherwise
           --url http://127.0.0.1:8080   server base URL; a comma-separated list spreads the
                                         clients (senders too) round-robin over several nodes
+          --health-url URL              Huddle's readiness check (default: <url>/q/health/ready)
           --users K  --rooms R  --clients N  --senders S
           --rate MSG_PER_S              overall open-loop send rate (all senders together)
           --size BYTES                  content size in UTF-8 bytes (default 100)

@@ -160,7 +160,7 @@ final class Proc {
   }
 
   private static long liveHeapKib(String pid) {
-    if (pid.equals("self") || run(pid, "GC.run") == null) {
+    if (pid.equals("self") || !isHotSpot(pid) || run(pid, "GC.run") == null) {
       return -1;
     }
     String info = run(pid, "GC.heap_info");
@@ -177,6 +177,18 @@ final class Proc {
       }
     }
     return found ? used : -1;
+  }
+
+  /**
+   * Whether the process runs in a HotSpot JVM (libjvm mapped). jcmd must not be pointed at anything
+   * else: to attach, it sends the process SIGQUIT, which ends a Go program or a native executable.
+   */
+  static boolean isHotSpot(String pid) {
+    try (java.util.stream.Stream<String> maps = Files.lines(Path.of("/proc", pid, "maps"))) {
+      return maps.anyMatch(line -> line.endsWith("/libjvm.so"));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
   }
 
   private static String run(String pid, String command) {

@@ -59,7 +59,10 @@ final class Report {
       failures.add(t.errors.sum() + " error frames, e.g. " + t.errorSamples);
     }
     if (t.unparsable.sum() > 0) {
-      failures.add(t.unparsable.sum() + " frames that are not JSON objects with a type");
+      failures.add(
+          t.unparsable.sum()
+              + " frames that are not JSON objects with a "
+              + (goTarget() ? "string content" : "type"));
     }
     if (t.sendSkipped.sum() > 0) {
       failures.add(t.sendSkipped.sum() + " sends skipped because the sender's socket was closed");
@@ -113,13 +116,18 @@ final class Report {
     }
   }
 
+  private boolean goTarget() {
+    return o.target == Options.Target.GO;
+  }
+
   void print(PrintStream out) {
     out.println();
     out.printf(
         "Huddle bench: preset %s (%s), run %s, %s%n",
         o.preset, o.description, run.runId, startedAt);
     out.printf(
-        "target %s, server pid %s; generator %d CPU(s), %d event loop(s), JDK %s%n",
+        "target %s %s, server pid %s; generator %d CPU(s), %d event loop(s), JDK %s%n",
+        goTarget() ? "Go server" : "Huddle",
         o.urls.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")),
         o.serverPids.isEmpty() ? "-" : o.serverPids,
         processors,
@@ -127,12 +135,19 @@ final class Report {
         System.getProperty("java.version"));
     out.println();
     out.println("setup");
-    out.printf(
-        "  users        %d %s in %.1f s (%d in flight)%n",
-        o.users,
-        run.usersFromCache ? "reused from the user cache" : "signed up and logged in",
-        run.signupSeconds,
-        o.signupParallel);
+    if (goTarget()) {
+      out.printf(
+          "  users        %d names, no sign-up (the Go server has no accounts): connection i"
+              + " joins with ?userId=i&username=<name of user i mod %d>%n",
+          o.users, o.users);
+    } else {
+      out.printf(
+          "  users        %d %s in %.1f s (%d in flight)%n",
+          o.users,
+          run.usersFromCache ? "reused from the user cache" : "signed up and logged in",
+          run.signupSeconds,
+          o.signupParallel);
+    }
     out.printf("  rooms        %d%n", o.rooms);
     out.printf(
         "  connections  %d/%d open in %.2f s, %d handshakes in flight; handshake p50 %s p99 %s"
@@ -166,6 +181,12 @@ final class Report {
           kibPer(run.serverAfterHold.rssKib() - run.serverBeforeConnect.rssKib(), run.connected));
     } else if (o.senders == 0) {
       out.printf("  idle hold    %.1f s%n", run.holdSeconds);
+    }
+    if (o.senders == 0) {
+      out.printf(
+          "  probe        one message per room after the hold: %d rooms, %d connections got it,"
+              + " %d open ones did not, in %.2f s%n",
+          run.probeRooms, run.probeReceived, run.probeMissing, run.probeSeconds);
     }
     if (run.serverHeapBeforeConnectKib >= 0 && run.serverHeapAfterHoldKib >= 0) {
       out.printf(
@@ -377,6 +398,11 @@ final class Report {
         t.framesWithSeq.sum(),
         Totals.sum(t.seqGapsByReceiver),
         Totals.sum(t.seqBackByReceiver));
+    if (goTarget()) {
+      out.println(
+          "  skipped      seq-gap and ack checks: the Go server's frames carry no seq and it sends"
+              + " no acks (loss, duplicates and order come from the content header)");
+    }
     out.printf(
         "  sockets      closed by the server %s; write queue full %d times; send skipped %d;"
             + " socket errors %d%n",
@@ -400,7 +426,9 @@ final class Report {
     root.put("warnings", warnings);
 
     Map<String, Object> config = new LinkedHashMap<>();
+    config.put("target", goTarget() ? "go" : "huddle");
     config.put("url", o.url.toString());
+    config.put("healthUrl", o.healthUrl == null ? null : o.healthUrl.toString());
     config.put("urls", o.urls.stream().map(Object::toString).toList());
     config.put("users", o.users);
     config.put("rooms", o.rooms);
@@ -451,6 +479,10 @@ final class Report {
     }
     if (o.senders == 0) {
       setup.put("holdSeconds", run.holdSeconds);
+      setup.put("probeRooms", run.probeRooms);
+      setup.put("probeReceived", run.probeReceived);
+      setup.put("probeMissing", run.probeMissing);
+      setup.put("probeSeconds", run.probeSeconds);
       if (run.serverAfterHold != null) {
         setup.put("serverRssKibAfterHold", run.serverAfterHold.rssKib());
         setup.put("serverRssKibPeak", run.serverRssPeakKib);
@@ -487,6 +519,7 @@ final class Report {
     frames.put("withSeq", t.framesWithSeq.sum());
     frames.put("errorSamples", new ArrayList<>(t.errorSamples));
     root.put("frames", frames);
+    root.put("skippedChecks", goTarget() ? List.of("serverSeq", "ack") : List.<String>of());
 
     Map<String, Object> order = new LinkedHashMap<>();
     order.put("duplicates", Totals.sum(t.dupByReceiver));

@@ -30,6 +30,9 @@ import org.HdrHistogram.Histogram;
 final class Run {
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /** How long the liveness probe of the idle presets waits for its deliveries. */
+  static final long PROBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** A ramp step is not judged when the generator sent later than this at p99. */
   static final double GENERATOR_LATE_MS = 10;
 
@@ -79,6 +82,12 @@ final class Run {
   final Map<Integer, Integer> unexpectedCloseCodes = new TreeMap<>();
   final List<String> unexpectedCloseSamples = new ArrayList<>();
 
+  // The liveness probe (idle presets): rooms probed, and open connections that got it or not.
+  int probeRooms;
+  int probeReceived;
+  int probeMissing;
+  double probeSeconds;
+
   Run(Options options) {
     this.options = options;
     this.totals = new Totals(options.senders, options.clients);
@@ -92,27 +101,43 @@ final class Run {
     return System.nanoTime() - origin;
   }
 
+  boolean goTarget() {
+    return options.target == Options.Target.GO;
+  }
+
+  /** The user name connection {@code c} has: Huddle's sign-up name, or the Go handshake's. */
+  String username(Conn c) {
+    return "hb" + runId + "_" + c.user;
+  }
+
   /** Runs every phase; failures of the checks end up in {@link #failures} and the steps. */
   void execute() throws IOException, InterruptedException {
     if (server != null && !server.exists()) {
       throw new IOException("No process " + options.serverPids + " (--server-pid)");
     }
-    Api api = new Api(options.url, mapper);
+    Api api = new Api(options.url, options.target, options.healthUrl, mapper);
     api.checkReachable();
 
     long t = System.nanoTime();
+    // The Go server has no accounts: a connection names its user on the handshake instead.
     List<Api.User> users =
-        api.users(options.users, options.signupParallel, runId, options.userCache);
+        goTarget()
+            ? List.of()
+            : api.users(options.users, options.signupParallel, runId, options.userCache);
     usersFromCache = api.usersFromCache;
     signupSeconds = seconds(t);
     for (int r = 0; r < options.rooms; r++) {
       String id = "bench-" + runId + "-" + r;
-      api.createRoom(users.get(0).token(), id, "Bench room " + r);
+      api.createRoom(goTarget() ? null : users.get(0).token(), id, "Bench room " + r);
       roomIds.add(id);
     }
-    Bench.progress(
-        "%d users ready in %.1f s%s, %d rooms created",
-        users.size(), signupSeconds, usersFromCache ? " (cached)" : "", roomIds.size());
+    if (goTarget()) {
+      Bench.progress("Go server: no sign-up, %d rooms created", roomIds.size());
+    } else {
+      Bench.progress(
+          "%d users ready in %.1f s%s, %d rooms created",
+          users.size(), signupSeconds, usersFromCache ? " (cached)" : "", roomIds.size());
+    }
 
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops));
     client =
@@ -137,6 +162,7 @@ final class Run {
       }
       if (options.senders == 0) {
         hold();
+        probe();
       } else if (connected == options.clients) {
         drive();
       }
@@ -187,9 +213,12 @@ final class Run {
         done.countDown();
         continue;
       }
-      String path =
-          "/api/v1/ws/joinRoom/"
-              + URLEncoder.encode(roomIds.get(c.room), StandardCharsets.UTF_8).replace("+", "%20");
+      String path = "/api/v1/ws/joinRoom/" + encode(roomIds.get(c.room));
+      if (goTarget()) {
+        // The Go hub keys a room's clients by userId: one per connection, or a second connection
+        // of the same id would never be registered (and its leave would remove the first).
+        path += "?userId=" + c.index + "&username=" + encode(username(c));
+      }
       // No WebSocketConnectOptions.setTimeout: in Vert.x 4.5.27 its timer later closes the first
       // connection of the client (code 1000, once the timeout has passed). A timer of our own
       // bounds the handshake instead.
@@ -197,8 +226,10 @@ final class Run {
           new WebSocketConnectOptions()
               .setHost(Options.host(options.urlFor(c.index)))
               .setPort(Options.port(options.urlFor(c.index)))
-              .setURI(path)
-              .addHeader("Authorization", "Bearer " + users.get(c.user).token());
+              .setURI(path);
+      if (!goTarget()) {
+        o.addHeader("Authorization", "Bearer " + users.get(c.user).token());
+      }
       long t = System.nanoTime();
       AtomicBoolean settled = new AtomicBoolean();
       long timer =
@@ -249,6 +280,10 @@ final class Run {
         connected, options.clients, connectSeconds, options.connectParallel);
   }
 
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   private static String reason(Throwable t) {
     if (t instanceof UpgradeRejectedException u) {
       return "HTTP " + u.getStatus();
@@ -272,6 +307,81 @@ final class Run {
     serverAfterHold = sampleServer();
     if (server != null && options.serverHeap) {
       serverHeapAfterHoldKib = server.liveHeapKib();
+    }
+  }
+
+  /** The probe's content: not a bench header, so it is never counted as a window delivery. */
+  private String probeText() {
+    return "probe|" + runId + "|";
+  }
+
+  boolean isProbe(char[] text, int offset, int length) {
+    String p = probeText();
+    if (length < p.length()) {
+      return false;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      if (text[offset + i] != p.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Idle presets: an open connection says little if its room no longer delivers (the Go server's
+   * hub can deadlock during a join storm while the handshakes still succeed). After the hold, one
+   * message per room from its first open connection must reach every open connection in that room
+   * within 10 s. Runs after every idle figure is taken, so it changes none of them.
+   */
+  private void probe() throws InterruptedException {
+    long start = System.nanoTime();
+    for (int r = 0; r < options.rooms; r++) {
+      for (Conn c : conns) {
+        if (c.room == r && c.open()) {
+          if (sendProbe(c, r)) {
+            probeRooms++;
+          }
+          break;
+        }
+      }
+    }
+    long deadline = start + PROBE_TIMEOUT_NANOS;
+    while (System.nanoTime() < deadline
+        && conns.stream().anyMatch(c -> c.open() && !c.stalled && !c.probed)) {
+      sleepNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    probeSeconds = seconds(start);
+    for (Conn c : conns) {
+      if (c.probed) {
+        probeReceived++;
+      } else if (c.open() && !c.stalled) {
+        probeMissing++;
+      }
+    }
+    Bench.progress(
+        "probe: %d rooms, %d connections got it, %d open ones did not (%.2f s)",
+        probeRooms, probeReceived, probeMissing, probeSeconds);
+    if (probeMissing > 0) {
+      failures.add(
+          "liveness probe: "
+              + probeMissing
+              + " open connections did not get their room's message within "
+              + TimeUnit.NANOSECONDS.toSeconds(PROBE_TIMEOUT_NANOS)
+              + " s");
+    }
+  }
+
+  private boolean sendProbe(Conn c, int room) {
+    String text = probeText() + room;
+    try {
+      c.ws.writeTextMessage(
+          goTarget()
+              ? text
+              : mapper.writeValueAsString(new Outbound("message", text, runId + ".probe" + room)));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false;
     }
   }
 
@@ -494,15 +604,20 @@ final class Run {
         continue;
       }
       String frame;
-      try {
-        frame =
-            mapper.writeValueAsString(
-                new Outbound(
-                    "message",
-                    content.build(s, seq, due),
-                    runId + "." + s + "." + seq + "." + due));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
+      if (goTarget()) {
+        // The Go server takes a whole text frame as the message's content.
+        frame = content.build(s, seq, due);
+      } else {
+        try {
+          frame =
+              mapper.writeValueAsString(
+                  new Outbound(
+                      "message",
+                      content.build(s, seq, due),
+                      runId + "." + s + "." + seq + "." + due));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
       }
       try {
         if (ws.writeQueueFull()) {
