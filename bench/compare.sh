@@ -26,6 +26,7 @@
 #   on the management port 9000 once it moves there)  SERVER_CPU=0 BENCH_CPU=1  IDLE_WAIT=3 (s
 #   after ready before reading VmRSS)  READY_TIMEOUT=120 (s)  POLL=0.01 (s between readiness polls)
 #   SEED=/work/shared/seed  PG="-h 127.0.0.1 -p 5432 -U postgres"
+#   REPEAT=1 (bench runs per server; the last one is kept: REPEAT=3 gives a warm server's figure)
 #
 # "Start to ready": from just before the exec to the first 200 of HEALTH_URL (Huddle, an already
 # migrated database) or of GET /api/v1/ws/getRooms (Go, which has no health endpoint), polled
@@ -44,6 +45,7 @@ go_url=http://127.0.0.1:18090
 server_cpu=${SERVER_CPU:-0}
 bench_cpu=${BENCH_CPU:-1}
 idle_wait=${IDLE_WAIT:-3}
+repeat=${REPEAT:-1}
 ready_timeout=${READY_TIMEOUT:-120}
 poll=${POLL:-0.01}
 seed=${SEED:-/work/shared/seed}
@@ -237,6 +239,12 @@ for run in $(seq 1 "$runs"); do
         else
           args+=(--url "http://127.0.0.1:$port" --health-url "$health_url" "${huddle_bench_args[@]}")
         fi
+        # REPEAT=k runs the bench k times against this one server and keeps the last run (a warm
+        # server's figure); the earlier runs' text goes to $name.repeatN.txt.
+        for r in $(seq 2 "$repeat"); do
+          taskset -c "$bench_cpu" "$bench_java" -jar "$bench_jar" "${args[@]}" "${bench_args[@]}" \
+            >"$out/$name.repeat$((r - 1)).txt" 2>&1 || true
+        done
         rm -f "$out/$name.bench.json"
         bench_rc=0
         taskset -c "$bench_cpu" "$bench_java" -jar "$bench_jar" "${args[@]}" "${bench_args[@]}" \
@@ -249,7 +257,7 @@ for run in $(seq 1 "$runs"); do
       compare=$(jq -n --arg target "$t" --arg preset "$p" --argjson run "$run" --arg cmd "$server_cmd" \
         --arg pid "$pid" --arg ready "$ready_ms" --arg rss "$idle_rss" --arg rc "$bench_rc" \
         --arg error "$error" --argjson idleWait "$idle_wait" \
-        --argjson serverCpu "$server_cpu" --argjson benchCpu "$bench_cpu" \
+        --arg serverCpu "$server_cpu" --arg benchCpu "$bench_cpu" \
         '{target: $target, preset: $preset, run: $run, serverCommand: $cmd,
           serverPid: ($pid | tonumber? // null), serverCpu: $serverCpu, benchCpu: $benchCpu,
           startToReadyMs: ($ready | tonumber? // null), idleWaitSeconds: $idleWait,
