@@ -11,14 +11,24 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class RoomRecords {
   private RoomRecords() {}
 
+  /** What a room id may be. Not only dots: "." and ".." cannot be reached in a URL path. */
+  static final String ROOM_ID_PATTERN = "^(?!\\.+$)[\\p{L}\\p{N} _.-]{1,64}$";
+
+  private static final java.util.regex.Pattern ROOM_ID =
+      java.util.regex.Pattern.compile(ROOM_ID_PATTERN);
+
+  /** Whether a room with this id could exist (a NUL or a slash, for instance, never can). */
+  static boolean possibleRoomId(String id) {
+    return id != null && ROOM_ID.matcher(id).matches();
+  }
+
   @Schema(name = "CreateRoomRequest")
   public record CreateRoomRequest(
       @Schema(examples = "general", description = "1-64 letters, digits, spaces, _ - or .")
           @NotNull(message = "id is required")
           @NotBlank(message = "id must not be blank")
           @Pattern(
-              // Not only dots: "." and ".." cannot be reached in a URL path.
-              regexp = "^(?!\\.+$)[\\p{L}\\p{N} _.-]{1,64}$",
+              regexp = ROOM_ID_PATTERN,
               message =
                   "id must be 1-64 characters of letters, digits, spaces, _ - or . (not only dots)")
           String id,

@@ -65,7 +65,9 @@ public class RoomService {
   }
 
   public boolean exists(String roomId) {
-    if (roomId == null) {
+    // An id that could never have been created is unknown without asking PostgreSQL, which
+    // would fail on a NUL character (a 500) rather than answer.
+    if (!RoomRecords.possibleRoomId(roomId)) {
       return false;
     }
     if (known.contains(roomId)) {

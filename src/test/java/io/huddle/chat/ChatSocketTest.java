@@ -383,6 +383,19 @@ class ChatSocketTest {
   }
 
   @Test
+  void aRoomIdThatCannotExistIs404NotA500() {
+    // A NUL reached PostgreSQL before and failed there ("invalid byte sequence"): a 500.
+    TestUser alice = Api.newUser();
+    for (String path : List.of("%00", "a%00b", "..")) {
+      assertEquals(
+          404,
+          WsClient.rejectedStatus(
+              vertx, WsClient.toPath(base, "/api/v1/ws/joinRoom/" + path).bearer(alice.token())),
+          path);
+    }
+  }
+
+  @Test
   void tokenIsAcceptedFromCookieAndSubprotocol() {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);

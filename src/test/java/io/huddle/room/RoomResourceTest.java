@@ -6,12 +6,19 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,5 +145,22 @@ class RoomResourceTest {
         .then()
         .statusCode(404)
         .body("error", equalTo("Room 'no-such-room' does not exist"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"/api/v1/ws/get/%00", "/api/v1/ws/get/a%00b", "/api/v1/rooms/%00/messages"})
+  void aRoomIdThatCannotExistIs404WithAnErrorBody(String path) throws Exception {
+    // Sent as is (RestAssured would encode the % again): a NUL used to reach PostgreSQL, a 500.
+    TestUser alice = Api.newUser();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+                    .header("Authorization", "Bearer " + alice.token())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, response.statusCode(), response.body());
+    assertTrue(response.body().startsWith("{\"error\":"), response.body());
   }
 }
