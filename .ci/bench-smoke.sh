@@ -14,10 +14,10 @@ if [ "${1:-}" = "--native" ]; then
   [ -x "${server[0]}" ] || { echo "bench-smoke: ${server[0]} missing (./mvnw package -Dnative)" >&2; exit 1; }
 else
   server=(java -jar target/quarkus-app/quarkus-run.jar)
-fi
-if [ "${1:-}" != "--native" ] && [ ! -f target/quarkus-app/quarkus-run.jar ]; then
-  echo "bench-smoke: building the server"
-  ./mvnw -B -q package -DskipTests
+  if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+    echo "bench-smoke: building the server"
+    ./mvnw -B -q package -DskipTests
+  fi
 fi
 echo "bench-smoke: building the bench"
 ./mvnw -B -q -f bench/pom.xml package

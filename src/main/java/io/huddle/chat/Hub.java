@@ -470,11 +470,11 @@ public class Hub {
       return;
     }
     Span span = tracing.broadcast(frame.roomId(), frame.seq());
+    int fanOut = 0;
     try {
-      tracing.broadcastDone(span, deliverTo(room, frame));
-    } catch (RuntimeException e) {
-      tracing.broadcastDone(span, 0);
-      throw e;
+      fanOut = deliverTo(room, frame);
+    } finally {
+      tracing.broadcastDone(span, fanOut);
     }
   }
 

@@ -57,8 +57,11 @@ public class MessageTracing {
       return null;
     }
     SpanBuilder builder =
-        tracer.spanBuilder("huddle.message").setNoParent().setAttribute(ROOM, roomId);
-    builder.setAttribute(USER, userId);
+        tracer
+            .spanBuilder("huddle.message")
+            .setNoParent()
+            .setAttribute(ROOM, roomId)
+            .setAttribute(USER, userId);
     if (clientId != null) {
       builder.setAttribute(CLIENT_ID, clientId);
     }

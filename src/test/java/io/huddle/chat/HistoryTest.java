@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.message.MessageWriter;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Metrics;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -313,14 +314,7 @@ class HistoryTest {
     }
     // The group-commit counters are exported (and keep counting: no weakly held supplier).
     System.gc();
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    double stored =
-        metrics
-            .lines()
-            .filter(l -> l.startsWith("huddle_messages_stored_total"))
-            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-            .findFirst()
-            .orElse(-1);
+    double stored = Metrics.value("huddle_messages_stored_total");
     assertTrue(stored >= 10, "huddle_messages_stored_total = " + stored);
     page(alice, room, "?limit=3")
         .statusCode(200)

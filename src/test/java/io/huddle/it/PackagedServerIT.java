@@ -4,13 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Metrics;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -19,8 +22,6 @@ import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,15 +59,6 @@ class PackagedServerIT {
             WsClient.toPath(base(), "/api/v1/ws/joinRoom/" + room + query).bearer(user.token()));
     client.nextOfType("history");
     return client;
-  }
-
-  /** The value of a single-series metric in the Prometheus text. */
-  private static double metric(String name) {
-    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
-    assertTrue(m.find(), name + " is not exported");
-    return Double.parseDouble(m.group(1));
   }
 
   @Test
@@ -110,7 +102,7 @@ class PackagedServerIT {
         .post("/api/v1/user/signup")
         .then()
         .statusCode(400)
-        .body("error", org.hamcrest.Matchers.notNullValue());
+        .body("error", notNullValue());
     given().auth().oauth2("not.a.token").get("/api/v1/user/me").then().statusCode(401);
 
     given().auth().oauth2(alice.token()).post("/api/v1/user/logout").then().statusCode(200);
@@ -136,8 +128,9 @@ class PackagedServerIT {
       // Every open socket of this server writes through the pre-encoded Netty path: if the
       // internals NettyFrames relies on were missing (an upgrade, or a native image without
       // their reflection metadata), Huddle would fall back to the public API and this fails.
-      assertEquals(metric("huddle_connections_open"), metric("huddle_connections_fast_path"));
-      assertTrue(metric("huddle_connections_open") >= 2);
+      assertEquals(
+          Metrics.value("huddle_connections_open"), Metrics.value("huddle_connections_fast_path"));
+      assertTrue(Metrics.value("huddle_connections_open") >= 2);
 
       a.send("{\"type\":\"message\",\"content\":\"héllo from alice €\",\"clientId\":\"c1\"}");
       JsonNode ack = a.nextOfType("ack");
@@ -149,16 +142,13 @@ class PackagedServerIT {
       assertEquals(alice.username(), delivered.path("username").asText());
       assertEquals(seq, delivered.path("seq").asLong());
 
-      String clients =
-          given()
-              .auth()
-              .oauth2(alice.token())
-              .get("/api/v1/ws/get/" + room)
-              .then()
-              .statusCode(200)
-              .extract()
-              .asString();
-      assertTrue(clients.contains(alice.username()) && clients.contains(bob.username()), clients);
+      given()
+          .auth()
+          .oauth2(alice.token())
+          .get("/api/v1/ws/get/" + room)
+          .then()
+          .statusCode(200)
+          .body("username", hasItems(alice.username(), bob.username()));
     }
 
     reconnectSince(bob, room, seq);
@@ -171,9 +161,9 @@ class PackagedServerIT {
         .body("messages", hasSize(2))
         .body("messages[0].content", equalTo("héllo from alice €"))
         .body("hasMore", equalTo(false));
-    assertTrue(metric("huddle_messages_stored_total") >= 2);
+    assertTrue(Metrics.value("huddle_messages_stored_total") >= 2);
     // Resident memory is reported by the JVM and the native executable alike.
-    assertTrue(metric("huddle_process_resident_memory_bytes") > 16 * 1024 * 1024);
+    assertTrue(Metrics.value("huddle_process_resident_memory_bytes") > 16 * 1024 * 1024);
   }
 
   /** Bob reconnects after seq, misses nothing, and sends a plain-text message. */
