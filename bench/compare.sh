@@ -34,6 +34,8 @@
 # PostgreSQL (user postgres, trust). Only loopback addresses are used; every bench run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The load tool is one address and sends far faster than a person: the per-sender limits are off.
+set -a; . bench/load-limits.env; set +a
 root=$(pwd)
 
 runs=${1:-1}

@@ -11,6 +11,8 @@
 # postgres, trust). Every run is bounded: each bench stops by itself (see --max-run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The load tool is one address and sends far faster than a person: the per-sender limits are off.
+set -a; . bench/load-limits.env; set +a
 
 runs=${1:-2}
 out=${2:-bench/target/figures}

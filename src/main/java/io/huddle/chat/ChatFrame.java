@@ -32,7 +32,8 @@ public record ChatFrame(
     @Schema(hidden = true) String error,
     @Schema(hidden = true) List<ChatFrame> messages,
     @Schema(hidden = true) Boolean truncated,
-    @Schema(hidden = true) Boolean duplicate) {
+    @Schema(hidden = true) Boolean duplicate,
+    @Schema(hidden = true) Long retryAfterMs) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
@@ -55,6 +56,7 @@ public record ChatFrame(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -69,7 +71,8 @@ public record ChatFrame(
   private static ChatFrame presence(
       String type, String roomId, String userId, String username, String content) {
     return new ChatFrame(
-        type, roomId, null, userId, username, content, now(), false, null, null, null, null, null);
+        type, roomId, null, userId, username, content, now(), false, null, null, null, null, null,
+        null);
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
@@ -86,17 +89,38 @@ public record ChatFrame(
         null,
         null,
         null,
-        duplicate ? Boolean.TRUE : null);
+        duplicate ? Boolean.TRUE : null,
+        null);
   }
 
   static ChatFrame history(String roomId, List<ChatFrame> messages, Boolean truncated) {
     return new ChatFrame(
-        HISTORY, roomId, null, null, null, null, null, null, null, null, messages, truncated, null);
+        HISTORY, roomId, null, null, null, null, null, null, null, null, messages, truncated, null,
+        null);
   }
 
   static ChatFrame error(String clientId, String message) {
     return new ChatFrame(
-        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null);
+        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null, null);
+  }
+
+  /** A message refused by a rate limit: the client may send it again after {@code retryAfterMs}. */
+  static ChatFrame rateLimited(String clientId, long retryAfterMs) {
+    return new ChatFrame(
+        ERROR,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        clientId,
+        "Too many messages: slow down and send it again in " + retryAfterMs + " ms",
+        null,
+        null,
+        null,
+        retryAfterMs);
   }
 
   static ChatFrame error(String message) {

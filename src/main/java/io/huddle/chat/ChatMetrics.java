@@ -19,7 +19,8 @@ public class ChatMetrics {
     BINARY_FRAME,
     TOO_LARGE,
     OVERLOADED,
-    NOT_STORED;
+    NOT_STORED,
+    RATE_LIMITED;
 
     String tag() {
       return name().toLowerCase();

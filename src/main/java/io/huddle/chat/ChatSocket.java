@@ -1,8 +1,10 @@
 package io.huddle.chat;
 
+import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -26,13 +28,24 @@ public class ChatSocket {
 
   @Inject Hub hub;
   @Inject JsonWebToken token;
+  @Inject SocketQuota quota;
 
   @OnOpen
   void onOpen(WebSocketConnection connection) {
+    AuthUser user = CurrentUser.fromToken(token);
+    if (!quota.opened(connection, String.valueOf(user.id()))) {
+      // Parallel upgrades can pass the check before the upgrade together: the count decides here.
+      connection
+          .close(
+              new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many open sockets for this user"))
+          .subscribe()
+          .with(ok -> {}, failure -> {});
+      return;
+    }
     hub.join(
         connection.pathParam("roomId"),
         connection,
-        CurrentUser.fromToken(token),
+        user,
         ChatUpgradeCheck.since(connection.handshakeRequest().query()));
   }
 
@@ -57,6 +70,7 @@ public class ChatSocket {
 
   @OnClose
   void onClose(WebSocketConnection connection) {
+    quota.closed(connection);
     hub.leave(connection);
   }
 

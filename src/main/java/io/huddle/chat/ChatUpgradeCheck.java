@@ -1,10 +1,13 @@
 package io.huddle.chat;
 
+import io.huddle.auth.AuthUser;
+import io.huddle.auth.CurrentUser;
 import io.huddle.room.RoomService;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /**
  * Refuses the room socket's upgrade with 403 for a foreign Origin and 404 for an unknown room. The
@@ -15,11 +18,13 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
   private final OriginPolicy origins;
   private final RoomService rooms;
   private final Hub hub;
+  private final SocketQuota quota;
 
-  public ChatUpgradeCheck(OriginPolicy origins, RoomService rooms, Hub hub) {
+  public ChatUpgradeCheck(OriginPolicy origins, RoomService rooms, Hub hub, SocketQuota quota) {
     this.origins = origins;
     this.rooms = rooms;
     this.hub = hub;
+    this.quota = quota;
   }
 
   @Override
@@ -42,6 +47,19 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
       return CheckResult.rejectUpgrade(400);
     }
     String roomId = context.pathParam("roomId");
+    return context
+        .securityIdentity()
+        .flatMap(
+            identity -> {
+              Optional<AuthUser> user = CurrentUser.fromIdentity(identity);
+              if (user.isPresent() && !quota.mayOpen(String.valueOf(user.get().id()))) {
+                return CheckResult.rejectUpgrade(429);
+              }
+              return roomExists(rooms, roomId);
+            });
+  }
+
+  private static Uni<CheckResult> roomExists(RoomService rooms, String roomId) {
     return Uni.createFrom()
         .item(() -> rooms.exists(roomId))
         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())

@@ -71,6 +71,7 @@ public class Hub {
   private final MessageStore store;
   private final ChatMetrics metrics;
   private final MessageTracing tracing;
+  private final SocketQuota quota;
   private final Optional<Duration> shutdownDelay;
   private volatile boolean draining;
 
@@ -103,6 +104,7 @@ public class Hub {
       MessageStore store,
       ChatMetrics metrics,
       MessageTracing tracing,
+      SocketQuota quota,
       @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
     this.broker = brokers.get();
     this.mapper = mapper;
@@ -111,6 +113,7 @@ public class Hub {
     this.store = store;
     this.metrics = metrics;
     this.tracing = tracing;
+    this.quota = quota;
     this.shutdownDelay = shutdownDelay;
   }
 
@@ -358,6 +361,9 @@ public class Hub {
     }
     InboundFrames.Parsed parsed =
         InboundFrames.parse(text, mapper, config.chat().maxContentLength());
+    if (!admitted(member, parsed.clientId())) {
+      return;
+    }
     if (parsed.error() != null) {
       metrics.rejected(ChatMetrics.Rejection.INVALID_FRAME);
       member.offer(encode(ChatFrame.error(parsed.clientId(), parsed.error())));
@@ -384,6 +390,29 @@ public class Hub {
       return;
     }
     metrics.received();
+  }
+
+  /**
+   * Whether the sender's rate limits let this frame through (every text frame counts, valid or
+   * not). A refused one gets an error frame with {@code retryAfterMs}; a sender that ignores too
+   * many refusals in a row is closed with 1008.
+   */
+  private boolean admitted(Member member, String clientId) {
+    SocketQuota.Verdict verdict = quota.message(member.connection);
+    if (verdict == SocketQuota.Verdict.ALLOW) {
+      return true;
+    }
+    metrics.rejected(ChatMetrics.Rejection.RATE_LIMITED);
+    if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
+      member.offer(encode(ChatFrame.rateLimited(clientId, refuse.retryAfterMs())));
+    } else if (verdict instanceof SocketQuota.Verdict.Close) {
+      member
+          .connection
+          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Rate limit exceeded"))
+          .subscribe()
+          .with(ok -> {}, failure -> {});
+    }
+    return false;
   }
 
   /** Runs on the writer thread after the commit, in seq order. */

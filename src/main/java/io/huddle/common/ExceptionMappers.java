@@ -2,6 +2,7 @@ package io.huddle.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.huddle.limit.RateLimitedException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -17,6 +18,11 @@ public class ExceptionMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
+    if (e instanceof RateLimitedException limited) {
+      return Response.fromResponse(error(429, e.getMessage()))
+          .header("Retry-After", limited.retryAfterSeconds())
+          .build();
+    }
     return error(e.status(), e.getMessage());
   }
 

@@ -1,6 +1,8 @@
 package io.huddle.common;
 
+import io.huddle.limit.Rate;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,6 +22,8 @@ public interface HuddleConfig {
   Chat chat();
 
   History history();
+
+  Limits limits();
 
   /** {@code memory} (one node) or {@code redis} (several replicas as one chat service). */
   @WithDefault("memory")
@@ -51,6 +55,49 @@ public interface HuddleConfig {
     /** How often a node compares its rooms with PostgreSQL to deliver what pub/sub missed. */
     @WithDefault("2S")
     Duration sweepInterval();
+  }
+
+  /** What one client may use; see docs/security.md. A rate is {@code N/period burst B} or off. */
+  interface Limits {
+    /** Chat messages one connection may send. */
+    @WithDefault("20/1S burst 40")
+    @WithConverter(Rate.RateConverter.class)
+    Rate messagesPerConnection();
+
+    /** Chat messages one user may send over all their connections on this node. */
+    @WithDefault("30/1S burst 60")
+    @WithConverter(Rate.RateConverter.class)
+    Rate messagesPerUser();
+
+    /** A connection that keeps sending after this many refused messages in a row is closed. */
+    @WithDefault("50")
+    @Min(1)
+    int closeAfterRefused();
+
+    /** Open room sockets per user on this node. */
+    @WithDefault("20")
+    @Min(1)
+    int socketsPerUser();
+
+    /** Failed log-ins per email (also refuses the right password while exhausted). */
+    @WithDefault("5/1M burst 10")
+    @WithConverter(Rate.RateConverter.class)
+    Rate failedLoginsPerEmail();
+
+    /** Log-in attempts per client address. */
+    @WithDefault("30/1M burst 60")
+    @WithConverter(Rate.RateConverter.class)
+    Rate loginsPerAddress();
+
+    /** Sign-up attempts per client address. */
+    @WithDefault("20/1H burst 20")
+    @WithConverter(Rate.RateConverter.class)
+    Rate signupsPerAddress();
+
+    /** Rooms one user may create. */
+    @WithDefault("20/1H burst 20")
+    @WithConverter(Rate.RateConverter.class)
+    Rate roomsPerUser();
   }
 
   interface Token {

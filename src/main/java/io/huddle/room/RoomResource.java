@@ -65,6 +65,10 @@ public class RoomResource {
       responseCode = "409",
       description = "A room with this id exists",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "429",
+      description = "Too many rooms created by this user (see Retry-After)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response createRoom(CreateRoomRequest request) {
     return Response.status(201).entity(rooms.create(request, currentUser.require())).build();
   }

@@ -3,6 +3,7 @@ package io.huddle.room;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.ApiException;
 import io.huddle.common.RequestValidator;
+import io.huddle.limit.RateLimits;
 import io.huddle.room.RoomRecords.CreateRoomRequest;
 import io.huddle.room.RoomRecords.RoomResponse;
 import io.quarkus.panache.common.Sort;
@@ -21,6 +22,7 @@ public class RoomService {
   static final int KNOWN_ROOMS_LIMIT = 100_000;
 
   private final RequestValidator validator;
+  private final RateLimits limits;
 
   /**
    * Rooms seen to exist. Huddle never deletes a room, so a room once found stays found: every
@@ -30,13 +32,15 @@ public class RoomService {
    */
   private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-  public RoomService(RequestValidator validator) {
+  public RoomService(RequestValidator validator, RateLimits limits) {
     this.validator = validator;
+    this.limits = limits;
   }
 
   @Transactional
   public RoomResponse create(CreateRoomRequest request, AuthUser creator) {
     validator.check(request);
+    limits.beforeRoomCreation(creator.id());
     if (request.name().codePointCount(0, request.name().length()) > 100) {
       throw ApiException.badRequest("name must be at most 100 characters");
     }

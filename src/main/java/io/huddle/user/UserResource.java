@@ -4,6 +4,7 @@ import io.huddle.auth.AuthCookies;
 import io.huddle.auth.CurrentUser;
 import io.huddle.auth.RevocationService;
 import io.huddle.common.ApiException;
+import io.huddle.common.ClientAddress;
 import io.huddle.common.ErrorBody;
 import io.huddle.common.OpenApiDefinition;
 import io.huddle.user.UserRecords.LoginRequest;
@@ -12,11 +13,13 @@ import io.huddle.user.UserRecords.MessageResponse;
 import io.huddle.user.UserRecords.SignupRequest;
 import io.huddle.user.UserRecords.UserResponse;
 import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -59,8 +62,12 @@ public class UserResource {
       responseCode = "409",
       description = "Username or email taken",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-  public Response signup(SignupRequest request) {
-    return Response.status(201).entity(users.signup(request)).build();
+  @APIResponse(
+      responseCode = "429",
+      description = "Too many sign-ups from this address (see Retry-After)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response signup(SignupRequest request, @Context HttpServerRequest http) {
+    return Response.status(201).entity(users.signup(request, ClientAddress.of(http))).build();
   }
 
   @POST
@@ -81,8 +88,14 @@ public class UserResource {
       responseCode = "401",
       description = "Unknown email or wrong password (same answer for both)",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-  public Response login(LoginRequest request) {
-    UserService.Login login = users.login(request);
+  @APIResponse(
+      responseCode = "429",
+      description =
+          "Too many attempts from this address, or too many failures for this email, whether or"
+              + " not it has an account (see Retry-After)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response login(LoginRequest request, @Context HttpServerRequest http) {
+    UserService.Login login = users.login(request, ClientAddress.of(http));
     return Response.ok(login.body())
         .header(AuthCookies.HEADER, cookies.issue(login.token().token()))
         .build();

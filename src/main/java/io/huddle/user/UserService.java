@@ -4,6 +4,7 @@ import io.huddle.auth.TokenService;
 import io.huddle.auth.TokenService.IssuedToken;
 import io.huddle.common.ApiException;
 import io.huddle.common.RequestValidator;
+import io.huddle.limit.RateLimits;
 import io.huddle.user.UserRecords.LoginRequest;
 import io.huddle.user.UserRecords.LoginResponse;
 import io.huddle.user.UserRecords.SignupRequest;
@@ -32,18 +33,24 @@ public class UserService {
 
   private final RequestValidator validator;
   private final TokenService tokens;
+  private final RateLimits limits;
 
-  public UserService(RequestValidator validator, TokenService tokens) {
+  public UserService(RequestValidator validator, TokenService tokens, RateLimits limits) {
     this.validator = validator;
     this.tokens = tokens;
+    this.limits = limits;
   }
 
   /** One result of a successful login: what the client sees, and the token for the cookie. */
   public record Login(LoginResponse body, IssuedToken token) {}
 
+  /**
+   * @param address the client's address, for the sign-up rate limit
+   */
   @Transactional
-  public UserResponse signup(SignupRequest request) {
+  public UserResponse signup(SignupRequest request, String address) {
     validator.check(request);
+    limits.beforeSignup(address);
     int passwordBytes = request.password().getBytes(StandardCharsets.UTF_8).length;
     if (passwordBytes < 8 || passwordBytes > 72) {
       throw ApiException.badRequest("password must be 8-72 bytes long");
@@ -69,12 +76,17 @@ public class UserService {
     return UserResponse.of(user);
   }
 
-  public Login login(LoginRequest request) {
+  /**
+   * @param address the client's address, for the log-in rate limits
+   */
+  public Login login(LoginRequest request, String address) {
     validator.check(request);
+    limits.beforeLogin(address, request.email());
     Optional<User> found = User.findByEmail(request.email().toLowerCase(Locale.ROOT));
     String hash = found.map(u -> u.password).orElse(DUMMY_HASH);
     boolean matches = BcryptUtil.matches(request.password(), hash);
     if (found.isEmpty() || !matches) {
+      limits.loginFailed(request.email());
       throw ApiException.unauthorized(BAD_CREDENTIALS);
     }
     User user = found.get();

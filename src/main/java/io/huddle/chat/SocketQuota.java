@@ -1,0 +1,168 @@
+package io.huddle.chat;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.huddle.common.HuddleConfig;
+import io.huddle.limit.KeyedLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one user may use of the chat on this node: open room sockets, and messages per connection
+ * and per user (token buckets). A refused message gets an {@code error} frame with {@code
+ * retryAfterMs}; a connection that goes on sending regardless is closed with 1008.
+ */
+@ApplicationScoped
+public class SocketQuota {
+  static final int POLICY_VIOLATION = 1008;
+
+  private static final TypedKey<Quota> QUOTA = new TypedKey<>("huddle.quota");
+
+  /** One connection's state; touched only on that connection's event loop. */
+  private static final class Quota {
+    final String userId;
+    final Bucket bucket;
+    int refusedInRow;
+    boolean closing;
+
+    Quota(String userId, Bucket bucket) {
+      this.userId = userId;
+      this.bucket = bucket;
+    }
+  }
+
+  /** What to do with a message frame. */
+  sealed interface Verdict {
+    Verdict ALLOW = new Allow();
+
+    record Allow() implements Verdict {}
+
+    /** Refuse it; the client may send again after this long. */
+    record Refuse(long retryAfterMs) implements Verdict {}
+
+    /** The client ignored too many refusals: close the connection. */
+    record Close() implements Verdict {}
+
+    /** Closing already: drop the frame without an answer. */
+    record Drop() implements Verdict {}
+  }
+
+  private final int socketsPerUser;
+  private final int closeAfterRefused;
+  private final KeyedLimiter perConnection;
+  private final KeyedLimiter perUser;
+  private final Counter socketsRefused;
+  private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
+
+  /** Open connections counted against their user, to uncount those closed without @OnClose. */
+  private final ConcurrentHashMap<WebSocketConnection, String> counted = new ConcurrentHashMap<>();
+
+  public SocketQuota(HuddleConfig config, MeterRegistry registry) {
+    HuddleConfig.Limits limits = config.limits();
+    socketsPerUser = limits.socketsPerUser();
+    closeAfterRefused = limits.closeAfterRefused();
+    perConnection =
+        new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
+    perUser = new KeyedLimiter("messages-per-user", limits.messagesPerUser(), registry);
+    socketsRefused =
+        Counter.builder("huddle.rate.limited")
+            .description("Requests and frames refused by a rate limit")
+            .tag("limit", "sockets-per-user")
+            .register(registry);
+  }
+
+  /** At the upgrade: whether the user is below the cap of open sockets (counted as refused). */
+  public boolean mayOpen(String userId) {
+    if (openSockets(userId) < socketsPerUser) {
+      return true;
+    }
+    socketsRefused.increment();
+    return false;
+  }
+
+  /**
+   * A socket opened: counts it against its user.
+   *
+   * @return false when the user already has the most sockets allowed (close this one)
+   */
+  public boolean opened(WebSocketConnection connection, String userId) {
+    boolean[] below = new boolean[1];
+    socketsByUser.compute(
+        userId,
+        (u, open) -> {
+          int n = open == null ? 0 : open;
+          below[0] = n < socketsPerUser;
+          return below[0] ? n + 1 : open;
+        });
+    if (!below[0]) {
+      socketsRefused.increment();
+      return false;
+    }
+    counted.put(connection, userId);
+    Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
+    connection.userData().put(QUOTA, new Quota(userId, bucket));
+    return true;
+  }
+
+  public void closed(WebSocketConnection connection) {
+    String userId = counted.remove(connection);
+    if (userId != null) {
+      release(userId);
+    }
+  }
+
+  /** Sockets a user has open on this node. */
+  public int openSockets(String userId) {
+    return socketsByUser.getOrDefault(userId, 0);
+  }
+
+  /** Takes a token for a message from this connection. Call on the connection's event loop. */
+  Verdict message(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota == null) {
+      return Verdict.ALLOW;
+    }
+    long waitNanos = 0;
+    if (quota.bucket != null) {
+      ConsumptionProbe probe = quota.bucket.tryConsumeAndReturnRemaining(1);
+      if (!probe.isConsumed()) {
+        perConnection.countRefused();
+        waitNanos = probe.getNanosToWaitForRefill();
+      }
+    }
+    if (waitNanos == 0) {
+      waitNanos = perUser.take(quota.userId);
+    }
+    if (waitNanos == 0) {
+      quota.refusedInRow = 0;
+      return Verdict.ALLOW;
+    }
+    if (quota.closing) {
+      return new Verdict.Drop();
+    }
+    if (++quota.refusedInRow > closeAfterRefused) {
+      quota.closing = true;
+      return new Verdict.Close();
+    }
+    return new Verdict.Refuse(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+  }
+
+  /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */
+  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void sweepClosed() {
+    for (var entry : counted.entrySet()) {
+      if (entry.getKey().isClosed() && counted.remove(entry.getKey(), entry.getValue())) {
+        release(entry.getValue());
+      }
+    }
+  }
+
+  private void release(String userId) {
+    socketsByUser.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
+  }
+}

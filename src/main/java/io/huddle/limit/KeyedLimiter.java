@@ -1,0 +1,106 @@
+package io.huddle.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * One token bucket per key (an address, an email, a user), in a bounded cache: a bucket untouched
+ * for as long as it takes to refill is dropped, which is the same as keeping it full.
+ */
+public final class KeyedLimiter {
+  /** Distinct keys kept at once; beyond that the least recently used go first. */
+  private static final long MAX_KEYS = 200_000;
+
+  private final String name;
+  private final Rate rate;
+  private final Cache<String, Bucket> buckets;
+  private final Counter refused;
+
+  public KeyedLimiter(String name, Rate rate, MeterRegistry registry) {
+    this.name = name;
+    this.rate = rate;
+    this.buckets =
+        Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(rate.refillTime()).build();
+    this.refused =
+        Counter.builder("huddle.rate.limited")
+            .description("Requests and frames refused by a rate limit")
+            .tag("limit", name)
+            .register(registry);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Rate rate() {
+    return rate;
+  }
+
+  /**
+   * Takes one token for the key.
+   *
+   * @return 0 when taken, else the nanoseconds until one is available (counted as refused)
+   */
+  public long take(String key) {
+    if (!rate.enabled()) {
+      return 0;
+    }
+    ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return 0;
+    }
+    refused.increment();
+    return Math.max(1, probe.getNanosToWaitForRefill());
+  }
+
+  /**
+   * Whether a token is available for the key, without taking it (for limits that only count
+   * failures, such as wrong passwords).
+   *
+   * @return 0 when one is, else the nanoseconds until one is (counted as refused)
+   */
+  public long peek(String key) {
+    if (!rate.enabled()) {
+      return 0;
+    }
+    EstimationProbe probe = bucket(key).estimateAbilityToConsume(1);
+    if (probe.canBeConsumed()) {
+      return 0;
+    }
+    refused.increment();
+    return Math.max(1, probe.getNanosToWaitForRefill());
+  }
+
+  /** Takes a token when one is available; does nothing when none is. */
+  public void charge(String key) {
+    if (rate.enabled()) {
+      bucket(key).tryConsume(1);
+    }
+  }
+
+  /** A fresh bucket of this limit's shape, for state kept elsewhere (one per connection). */
+  public Bucket newBucket() {
+    return Bucket.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(rate.burst())
+                .refillGreedy(rate.tokens(), rate.period())
+                .build())
+        .build();
+  }
+
+  /** Counts a refusal decided outside {@link #take} (a per-connection bucket). */
+  public void countRefused() {
+    refused.increment();
+  }
+
+  private Bucket bucket(String key) {
+    return buckets.get(key, k -> newBucket());
+  }
+}

@@ -1,0 +1,64 @@
+package io.huddle.limit;
+
+import io.huddle.common.HuddleConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/**
+ * The REST limits of one node: log-ins, sign-ups and room creations. Each refusal is a 429 with
+ * {@code Retry-After} and is counted in {@code huddle_rate_limited_total{limit=...}}.
+ */
+@ApplicationScoped
+public class RateLimits {
+  private final KeyedLimiter failedLoginsPerEmail;
+  private final KeyedLimiter loginsPerAddress;
+  private final KeyedLimiter signupsPerAddress;
+  private final KeyedLimiter roomsPerUser;
+
+  public RateLimits(HuddleConfig config, MeterRegistry registry) {
+    HuddleConfig.Limits limits = config.limits();
+    failedLoginsPerEmail =
+        new KeyedLimiter("failed-logins-per-email", limits.failedLoginsPerEmail(), registry);
+    loginsPerAddress = new KeyedLimiter("logins-per-address", limits.loginsPerAddress(), registry);
+    signupsPerAddress =
+        new KeyedLimiter("signups-per-address", limits.signupsPerAddress(), registry);
+    roomsPerUser = new KeyedLimiter("rooms-per-user", limits.roomsPerUser(), registry);
+  }
+
+  /**
+   * Before a log-in is checked: refused while the address has made too many attempts, or while the
+   * email has had too many failures, whether or not an account has that email and whether or not
+   * the password is right (so a locked email cannot be brute-forced and no answer reveals that the
+   * account exists).
+   */
+  public void beforeLogin(String address, String email) {
+    refuseIf(loginsPerAddress.take(address), "Too many log-in attempts from this address");
+    refuseIf(
+        failedLoginsPerEmail.peek(emailKey(email)),
+        "Too many failed log-ins for this email: wait before trying again");
+  }
+
+  /** A log-in with this email failed. */
+  public void loginFailed(String email) {
+    failedLoginsPerEmail.charge(emailKey(email));
+  }
+
+  public void beforeSignup(String address) {
+    refuseIf(signupsPerAddress.take(address), "Too many sign-ups from this address");
+  }
+
+  public void beforeRoomCreation(long userId) {
+    refuseIf(roomsPerUser.take(Long.toString(userId)), "Too many rooms created: wait a while");
+  }
+
+  private static String emailKey(String email) {
+    return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static void refuseIf(long waitNanos, String message) {
+    if (waitNanos > 0) {
+      throw new RateLimitedException(message, waitNanos);
+    }
+  }
+}

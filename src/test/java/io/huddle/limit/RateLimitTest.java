@@ -1,0 +1,309 @@
+package io.huddle.limit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.huddle.support.Api;
+import io.huddle.support.Metrics;
+import io.huddle.support.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every rate limit with small values, from "addresses" a trusted proxy reports in {@code
+ * X-Forwarded-For} (each test its own, so the tests do not share buckets).
+ */
+@QuarkusTest
+@TestProfile(RateLimitTest.SmallLimits.class)
+class RateLimitTest {
+
+  public static class SmallLimits implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.ofEntries(
+          Map.entry("huddle.limits.failed-logins-per-email", "1/1H burst 3"),
+          Map.entry("huddle.limits.logins-per-address", "5/1H burst 5"),
+          Map.entry("huddle.limits.signups-per-address", "3/1H burst 3"),
+          Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
+          Map.entry("huddle.limits.messages-per-connection", "2/1S burst 5"),
+          Map.entry("huddle.limits.messages-per-user", "1/1S burst 8"),
+          Map.entry("huddle.limits.close-after-refused", "3"),
+          Map.entry("huddle.limits.sockets-per-user", "2"),
+          Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
+          Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
+          Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1"));
+    }
+  }
+
+  private static final AtomicInteger ADDRESS = new AtomicInteger(1);
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Inject Vertx vertx;
+
+  /** A client address nobody else in this class uses. */
+  private static String newAddress() {
+    int n = ADDRESS.getAndIncrement();
+    return "10.0." + (n / 250) + "." + (n % 250 + 1);
+  }
+
+  private static Response signup(String address, String username) {
+    return given()
+        .header("X-Forwarded-For", address)
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "username", username, "email", username + "@example.com", "password", Api.PASSWORD))
+        .post("/api/v1/user/signup");
+  }
+
+  private static Response login(String address, String email, String password) {
+    return given()
+        .header("X-Forwarded-For", address)
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", email, "password", password))
+        .post("/api/v1/user/login");
+  }
+
+  private static String newUser() {
+    String name = name("rl");
+    signup(newAddress(), name).then().statusCode(201);
+    return name;
+  }
+
+  /** A unique username (at most 20 characters, as Api.newUser makes them). */
+  private static String name(String prefix) {
+    String name = Api.unique(prefix);
+    return name.length() > 20 ? name.substring(name.length() - 20) : name;
+  }
+
+  private static String token(String username) {
+    return login(newAddress(), username + "@example.com", Api.PASSWORD)
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("accessToken");
+  }
+
+  private static void assertLimited(Response response) {
+    response
+        .then()
+        .statusCode(429)
+        .contentType(ContentType.JSON)
+        .body("error", containsString("Too many"));
+    long retryAfter = Long.parseLong(response.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 3600, "Retry-After " + retryAfter);
+  }
+
+  @Test
+  void failedLoginsLockTheEmailEvenForTheRightPasswordAndAnUnknownEmailAlike() {
+    String user = newUser();
+    String email = user + "@example.com";
+    String unknown = Api.unique("nobody") + "@example.com";
+    for (int i = 0; i < 3; i++) {
+      login(newAddress(), email, "wrong-password").then().statusCode(401);
+      login(newAddress(), unknown, "wrong-password").then().statusCode(401);
+    }
+    assertLimited(login(newAddress(), email, "wrong-password"));
+    assertLimited(login(newAddress(), email, Api.PASSWORD));
+    // The same answer whether or not the account exists.
+    assertLimited(login(newAddress(), unknown, "wrong-password"));
+    // Another account is not affected, and a success does not count as a failure.
+    String other = newUser();
+    for (int i = 0; i < 5; i++) {
+      login(newAddress(), other + "@example.com", Api.PASSWORD).then().statusCode(200);
+    }
+    assertTrue(Metrics.value("huddle_rate_limited_total{limit=\"failed-logins-per-email\"}") >= 3);
+  }
+
+  @Test
+  void loginAttemptsPerAddress() {
+    String address = newAddress();
+    for (int i = 0; i < 5; i++) {
+      login(address, Api.unique("x") + "@example.com", "wrong-password").then().statusCode(401);
+    }
+    assertLimited(login(address, Api.unique("x") + "@example.com", "wrong-password"));
+    login(newAddress(), Api.unique("x") + "@example.com", "wrong-password").then().statusCode(401);
+  }
+
+  @Test
+  void signupsPerAddress() {
+    String address = newAddress();
+    for (int i = 0; i < 3; i++) {
+      signup(address, name("su")).then().statusCode(201);
+    }
+    assertLimited(signup(address, name("su")));
+    signup(newAddress(), name("su")).then().statusCode(201);
+  }
+
+  @Test
+  void roomCreationsPerUser() {
+    String token = token(newUser());
+    for (int i = 0; i < 4; i++) {
+      Response created =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType(ContentType.JSON)
+              .body(Map.of("id", Api.unique("rlroom"), "name", "Room " + i))
+              .post("/api/v1/ws/createRoom");
+      if (i < 3) {
+        created.then().statusCode(201);
+      } else {
+        assertLimited(created);
+      }
+    }
+  }
+
+  private String room() {
+    String id = Api.unique("rlroom");
+    given()
+        .auth()
+        .oauth2(token(newUser()))
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", id, "name", "Room"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    return id;
+  }
+
+  private static String frame(String clientId) {
+    return "{\"type\":\"message\",\"content\":\"hi "
+        + clientId
+        + "\",\"clientId\":\""
+        + clientId
+        + "\"}";
+  }
+
+  /** Sends the frames at once and collects, per clientId, the ack or error that answers it. */
+  private static List<JsonNode> sendAll(WsClient ws, List<String> clientIds) {
+    clientIds.forEach(id -> ws.send(frame(id)));
+    List<JsonNode> answers = new ArrayList<>();
+    for (int i = 0; i < clientIds.size(); i++) {
+      answers.add(ws.next(f -> f.has("clientId")));
+    }
+    return answers;
+  }
+
+  @Test
+  void messagesBeyondTheBurstGetAnErrorWithARetryHintAndCanBeSentAgainLater() {
+    String room = room();
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room).bearer(token(newUser())))) {
+      ws.nextOfType("history");
+      List<String> ids = List.of("m1", "m2", "m3", "m4", "m5", "m6", "m7");
+      List<JsonNode> answers = sendAll(ws, ids);
+      long acked = answers.stream().filter(a -> "ack".equals(a.path("type").asText())).count();
+      assertEquals(5, acked, answers.toString());
+      JsonNode refused =
+          answers.stream().filter(a -> "error".equals(a.path("type").asText())).findFirst().get();
+      assertEquals("error", refused.path("type").asText(), refused.toString());
+      assertEquals(
+          List.of("m6", "m7"),
+          answers.stream()
+              .filter(a -> "error".equals(a.path("type").asText()))
+              .map(a -> a.path("clientId").asText())
+              .sorted()
+              .toList());
+      long retryAfterMs = refused.path("retryAfterMs").asLong();
+      assertTrue(retryAfterMs > 0 && retryAfterMs <= 1000, refused.toString());
+
+      sleep(Duration.ofMillis(retryAfterMs + 50));
+      ws.send(frame("m7"));
+      JsonNode ack = ws.next(f -> f.has("clientId"));
+      assertEquals("ack", ack.path("type").asText(), ack.toString());
+      assertEquals(6, ack.path("seq").asLong());
+      assertFalse(ws.isClosed());
+    }
+    given()
+        .auth()
+        .oauth2(token(newUser()))
+        .get("/api/v1/rooms/" + room + "/messages")
+        .then()
+        .statusCode(200)
+        .body(
+            "messages.content",
+            equalTo(List.of("hi m1", "hi m2", "hi m3", "hi m4", "hi m5", "hi m7")));
+  }
+
+  @Test
+  void aSenderThatIgnoresTheRefusalsIsClosedWith1008() {
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room()).bearer(token(newUser())))) {
+      ws.nextOfType("history");
+      for (int i = 0; i < 12; i++) {
+        ws.send(frame("flood-" + i));
+      }
+      assertEquals(1008, ws.awaitClose(Duration.ofSeconds(5)));
+    }
+  }
+
+  @Test
+  void theUserLimitSpansTheirConnections() {
+    String token = token(newUser());
+    String room = room();
+    try (WsClient a = WsClient.open(vertx, WsClient.to(base, room).bearer(token));
+        WsClient b = WsClient.open(vertx, WsClient.to(base, room).bearer(token))) {
+      a.nextOfType("history");
+      b.nextOfType("history");
+      List<JsonNode> answers = new ArrayList<>(sendAll(a, List.of("a1", "a2", "a3", "a4", "a5")));
+      answers.addAll(sendAll(b, List.of("b1", "b2", "b3", "b4", "b5")));
+      long acked = answers.stream().filter(x -> "ack".equals(x.path("type").asText())).count();
+      // 5 each per connection, but 8 for the user.
+      assertEquals(8, acked, answers.toString());
+    }
+  }
+
+  @Test
+  void socketsPerUser() {
+    String token = token(newUser());
+    String room = room();
+    try (WsClient a = WsClient.open(vertx, WsClient.to(base, room).bearer(token));
+        WsClient b = WsClient.open(vertx, WsClient.to(base, room).bearer(token))) {
+      a.nextOfType("history");
+      b.nextOfType("history");
+      assertEquals(429, WsClient.rejectedStatus(vertx, WsClient.to(base, room).bearer(token)));
+      b.close();
+      // The slot is free again once the server has seen the close.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try (WsClient c = WsClient.open(vertx, WsClient.to(base, room).bearer(token))) {
+                  c.nextOfType("history");
+                  return true;
+                } catch (RuntimeException e) {
+                  return false;
+                }
+              });
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
