@@ -1,5 +1,6 @@
 package io.huddle.auth;
 
+import io.huddle.auth.RevocationService.TokenState;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -9,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Refuses tokens revoked by logout, for REST and the WebSocket upgrade alike. The look-up runs on a
- * worker thread, never on the event loop.
+ * Refuses tokens revoked by logout and tokens of deleted accounts, for REST and the WebSocket
+ * upgrade alike. The look-up runs on a worker thread, never on the event loop.
  */
 @ApplicationScoped
 public class RevokedTokenAugmentor implements SecurityIdentityAugmentor {
@@ -27,10 +28,16 @@ public class RevokedTokenAugmentor implements SecurityIdentityAugmentor {
       return Uni.createFrom().item(identity);
     }
     String jti = jwt.getTokenID();
+    long userId;
+    try {
+      userId = Long.parseLong(jwt.getSubject());
+    } catch (NumberFormatException e) {
+      return Uni.createFrom().failure(new AuthenticationFailedException("No user in the token"));
+    }
     return context.runBlocking(
         () -> {
-          if (jti == null || revocations.isRevoked(jti)) {
-            throw new AuthenticationFailedException("Token revoked");
+          if (jti == null || revocations.check(jti, userId) != TokenState.VALID) {
+            throw new AuthenticationFailedException("Token revoked or account deleted");
           }
           return identity;
         });

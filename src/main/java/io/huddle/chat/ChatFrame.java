@@ -123,6 +123,25 @@ public record ChatFrame(
         retryAfterMs);
   }
 
+  /** Between nodes only: the sessions of this token id end (logout). */
+  static ChatFrame sessionEnd(String jti) {
+    return new ChatFrame(
+        Sessions.SESSION_END,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        jti,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
   static ChatFrame error(String message) {
     return error(null, message);
   }

@@ -29,6 +29,7 @@ public class ChatSocket {
   @Inject Hub hub;
   @Inject JsonWebToken token;
   @Inject SocketQuota quota;
+  @Inject Sessions sessions;
 
   @OnOpen
   void onOpen(WebSocketConnection connection) {
@@ -42,6 +43,7 @@ public class ChatSocket {
           .with(ok -> {}, failure -> {});
       return;
     }
+    sessions.opened(connection, user);
     hub.join(
         connection.pathParam("roomId"),
         connection,
@@ -71,6 +73,7 @@ public class ChatSocket {
   @OnClose
   void onClose(WebSocketConnection connection) {
     quota.closed(connection);
+    sessions.closed(connection);
     hub.leave(connection);
   }
 

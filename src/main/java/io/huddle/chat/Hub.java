@@ -72,6 +72,7 @@ public class Hub {
   private final ChatMetrics metrics;
   private final MessageTracing tracing;
   private final SocketQuota quota;
+  private final Sessions sessions;
   private final Optional<Duration> shutdownDelay;
   private volatile boolean draining;
 
@@ -105,6 +106,7 @@ public class Hub {
       ChatMetrics metrics,
       MessageTracing tracing,
       SocketQuota quota,
+      Sessions sessions,
       @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
     this.broker = brokers.get();
     this.mapper = mapper;
@@ -114,12 +116,20 @@ public class Hub {
     this.metrics = metrics;
     this.tracing = tracing;
     this.quota = quota;
+    this.sessions = sessions;
     this.shutdownDelay = shutdownDelay;
   }
 
   @PostConstruct
   void start() {
-    broker.subscribe(this::deliver);
+    broker.subscribe(
+        frame -> {
+          if (Sessions.SESSION_END.equals(frame.type())) {
+            sessions.ended(frame);
+          } else {
+            deliver(frame);
+          }
+        });
     metrics.gauge("huddle.connections.open", "Open room WebSockets on this node", members::size);
     metrics.gauge("huddle.rooms.active", "Rooms with members on this node", rooms::size);
     // Visible in production (and checked by the packaged-server IT, JVM and native): how many

@@ -53,16 +53,29 @@ public class ExceptionMappers {
     return error(status, sentenceFor(status));
   }
 
-  @ServerExceptionMapper
-  public Response databaseDown(JDBCConnectionException e) {
-    Log.warnf("Database unreachable: %s", e.getMessage());
-    return error(503, "The database is unavailable; try again shortly");
+  @ServerExceptionMapper({JDBCConnectionException.class, DatabaseUnavailableException.class})
+  public Response databaseDown(RuntimeException e) {
+    return unavailable(e);
   }
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
+    if (DatabaseUnavailableException.isCause(e)) {
+      return unavailable(e);
+    }
     Log.error("Unexpected failure while handling a request", e);
     return error(500, "Internal server error");
+  }
+
+  /** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
+  static final int OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+  private static Response unavailable(Exception e) {
+    // One line, no stack trace: an outage makes every request fail the same way.
+    Log.warnf("Database unreachable: %s", e.getMessage());
+    return Response.fromResponse(error(503, "The database is unavailable; try again shortly"))
+        .header("Retry-After", OUTAGE_RETRY_AFTER_SECONDS)
+        .build();
   }
 
   private static String sentenceFor(int status) {

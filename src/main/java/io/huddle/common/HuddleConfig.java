@@ -94,6 +94,13 @@ public interface HuddleConfig {
     @WithConverter(Rate.RateConverter.class)
     Rate signupsPerAddress();
 
+    /**
+     * How often open sockets are checked against PostgreSQL: a logout whose broker message was
+     * lost, or a deleted account, closes them within this long.
+     */
+    @WithDefault("5S")
+    Duration sessionCheckInterval();
+
     /** Rooms one user may create. */
     @WithDefault("20/1H burst 20")
     @WithConverter(Rate.RateConverter.class)

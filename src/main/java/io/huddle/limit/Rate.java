@@ -28,6 +28,9 @@ public record Rate(long tokens, Duration period, long burst) {
 
   /** How long an untouched bucket takes to fill up again: after that, forgetting it is exact. */
   public Duration refillTime() {
+    if (!enabled()) {
+      return Duration.ofSeconds(1);
+    }
     return period.multipliedBy(burst).dividedBy(tokens).plus(period);
   }
 

@@ -41,6 +41,34 @@ class DatabaseOutageTest {
         + "\"}";
   }
 
+  /** 503 with Retry-After and the error body, never a 500 (nor a 401 that would log out). */
+  private void everyEndpointAnswers503(TestUser user, String room) {
+    List<io.restassured.response.Response> answers =
+        List.of(
+            given().auth().oauth2(user.token()).get("/api/v1/user/me"),
+            given().auth().oauth2(user.token()).get("/api/v1/ws/getRooms"),
+            given().auth().oauth2(user.token()).get("/api/v1/ws/get/" + room),
+            given().auth().oauth2(user.token()).get("/api/v1/rooms/" + room + "/messages"),
+            given()
+                .auth()
+                .oauth2(user.token())
+                .contentType("application/json")
+                .body("{\"id\":\"during-outage\",\"name\":\"x\"}")
+                .post("/api/v1/ws/createRoom"),
+            given()
+                .contentType("application/json")
+                .body("{\"email\":\"" + user.email() + "\",\"password\":\"password123\"}")
+                .post("/api/v1/user/login"),
+            given().auth().oauth2(user.token()).post("/api/v1/user/logout"));
+    for (io.restassured.response.Response r : answers) {
+      r.then()
+          .statusCode(503)
+          .header("Retry-After", "5")
+          .body("error", equalTo("The database is unavailable; try again shortly"));
+    }
+    assertEquals(503, WsClient.rejectedStatus(vertx, WsClient.to(base, room).bearer(user.token())));
+  }
+
   @Test
   void nothingAckedIsLostAndNothingUnackedIsShown() {
     assumeTrue(EmbeddedDatabase.port() > 0, "needs the embedded PostgreSQL that it can stop");
@@ -64,6 +92,7 @@ class DatabaseOutageTest {
         assertEquals("k2", error.path("clientId").asText());
         // Not stored, so not shown to anyone.
         b.assertNoFrameFor(Duration.ofMillis(500));
+        everyEndpointAnswers503(alice, room);
       } finally {
         EmbeddedDatabase.restart();
       }

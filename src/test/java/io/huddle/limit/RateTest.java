@@ -16,6 +16,7 @@ class RateTest {
     assertEquals(new Rate(3, Duration.ofHours(1), 10), Rate.parse("3/PT1H burst 10"));
     assertEquals(new Rate(2, Duration.ofMillis(500), 2), Rate.parse("2/500ms"));
     assertFalse(Rate.parse("off").enabled());
+    assertEquals(Duration.ofSeconds(1), Rate.OFF.refillTime());
     assertEquals("20/PT1S burst 40", Rate.parse("20/1S burst 40").toString());
   }
 

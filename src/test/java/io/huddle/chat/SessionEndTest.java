@@ -1,0 +1,103 @@
+package io.huddle.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.agroal.api.AgroalDataSource;
+import io.huddle.support.Api;
+import io.huddle.support.Api.TestUser;
+import io.huddle.support.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** A session that ends closes its open sockets: logout, expiry, a deleted account. */
+@QuarkusTest
+@TestProfile(SessionEndTest.ShortTokens.class)
+class SessionEndTest {
+
+  public static class ShortTokens implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "huddle.token.lifetime", "4S",
+          // SmallRye JWT ignores 0 (keeps its 60 s default): 1 s is the smallest allowance.
+          "mp.jwt.verify.clock.skew", "1",
+          "huddle.limits.session-check-interval", "1s");
+    }
+  }
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Inject Vertx vertx;
+  @Inject AgroalDataSource dataSource;
+
+  @Test
+  void logoutClosesTheSocketsOfThatTokenOnly() {
+    TestUser alice = Api.newUser();
+    String room = Api.newRoom(alice);
+    String otherDevice = Api.login(alice.email(), Api.PASSWORD);
+    try (WsClient loggedOut = WsClient.open(vertx, WsClient.to(base, room).bearer(alice.token()));
+        WsClient other = WsClient.open(vertx, WsClient.to(base, room).bearer(otherDevice))) {
+      loggedOut.nextOfType("history");
+      other.nextOfType("history");
+      given().auth().oauth2(alice.token()).post("/api/v1/user/logout").then().statusCode(200);
+      assertEquals(Sessions.LOGGED_OUT, loggedOut.awaitClose(Duration.ofSeconds(2)));
+      assertFalse(other.isClosed(), "the user's other token keeps its socket");
+      assertEquals(
+          401, WsClient.rejectedStatus(vertx, WsClient.to(base, room).bearer(alice.token())));
+    }
+  }
+
+  @Test
+  void aSocketClosesWhenItsTokenExpires() {
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(bob);
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room).bearer(bob.token()))) {
+      ws.nextOfType("history");
+      // Issued with a 4 s lifetime (whole seconds) and a 1 s allowance: closed within ~6 s.
+      assertEquals(Sessions.EXPIRED, ws.awaitClose(Duration.ofSeconds(8)));
+    }
+    // REST agrees within a second (token times are whole seconds).
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> given().auth().oauth2(bob.token()).get("/api/v1/user/me").statusCode() == 401);
+  }
+
+  @Test
+  void aDeletedAccountLosesRestAndSocketsAtOnce() throws Exception {
+    TestUser owner = Api.newUser();
+    String room = Api.newRoom(owner);
+    TestUser carol = Api.newUser();
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room).bearer(carol.token()))) {
+      ws.nextOfType("history");
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
+        delete.setLong(1, Long.parseLong(carol.id()));
+        assertEquals(1, delete.executeUpdate());
+      }
+      given().auth().oauth2(carol.token()).get("/api/v1/user/me").then().statusCode(401);
+      given()
+          .auth()
+          .oauth2(carol.token())
+          .get("/api/v1/rooms/" + room + "/messages")
+          .then()
+          .statusCode(401);
+      assertEquals(
+          401, WsClient.rejectedStatus(vertx, WsClient.to(base, room).bearer(carol.token())));
+      assertEquals(Sessions.ACCOUNT_GONE, ws.awaitClose(Duration.ofSeconds(4)));
+    }
+  }
+}
