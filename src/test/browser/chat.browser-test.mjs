@@ -359,6 +359,22 @@ try {
   });
 
   // ---- log out -----------------------------------------------------------------------------
+  await step('a log-out the server could not carry out (database down: 503) says so and stays logged in', async () => {
+    const outage = (route) => route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      headers: { 'Retry-After': '5' },
+      body: JSON.stringify({ error: 'The database is unavailable; try again shortly' }),
+    });
+    await bob.page.route('**/api/v1/user/logout', outage);
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await bob.page.locator('#header-problem').waitFor();
+    assert.match(await bob.page.textContent('#header-problem'), /Could not log out: The database is unavailable/);
+    assert.equal(await bob.page.textContent('#me'), 'bob');
+    await waitLive(bob.page, 15000);
+    await bob.page.unroute('**/api/v1/user/logout', outage);
+  });
+
   await step('bob logs out: back to the login screen; his old cookie no longer opens a socket', async () => {
     const cookie = (await bob.context.cookies()).find((c) => c.name === 'access_token');
     assert.ok(cookie?.value, 'the access_token cookie is set');

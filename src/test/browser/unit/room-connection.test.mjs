@@ -269,6 +269,38 @@ describe('RoomConnection', () => {
     assert.equal(conn.state, 'stopped');
   });
 
+  for (const code of [4001, 4002, 4003]) {
+    test(`a close with ${code} (session ended) stops for good without retrying`, async () => {
+      const { conn, fatal, timers } = setup();
+      conn.start();
+      FakeSocket.last().open();
+      FakeSocket.last().frame({ type: 'history', roomId: 'r', messages: [msg(1)] });
+      FakeSocket.last().drop(code);
+      await flush();
+      assert.deepEqual(fatal, ['unauthorized']);
+      assert.equal(timers.queue.length, 0);
+      assert.equal(conn.state, 'stopped');
+    });
+  }
+
+  test('a rate-limited message stays pending and is sent again after retryAfterMs', () => {
+    const { conn, timers, pending } = setup();
+    conn.start();
+    const s = FakeSocket.last();
+    s.open();
+    s.frame({ type: 'history', roomId: 'r', messages: [] });
+    const id = conn.send('hello');
+    assert.equal(s.sent.length, 1);
+    s.frame({ type: 'error', clientId: id, error: 'Too many messages', retryAfterMs: 200 });
+    assert.equal(pending.at(-1).status, 'queued');
+    assert.equal(timers.queue.at(-1).ms, 200);
+    timers.runAll();
+    assert.equal(s.sent.length, 2);
+    assert.deepEqual(s.sent[1], { type: 'message', content: 'hello', clientId: id });
+    s.frame({ type: 'ack', roomId: 'r', seq: 1, clientId: id });
+    assert.equal(conn.outbox.size, 0);
+  });
+
   test('a refused upgrade while the server is unreachable keeps retrying', async () => {
     const { conn, fatal, timers } = setup({ probe: async () => 'unreachable' });
     conn.start();

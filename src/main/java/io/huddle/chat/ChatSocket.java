@@ -9,6 +9,7 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPingMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -59,6 +60,18 @@ public class ChatSocket {
   @NonBlocking
   void onText(String text, WebSocketConnection connection) {
     hub.receive(connection, text);
+  }
+
+  /** Vert.x answers every ping with a pong; a client may not make it queue pongs without end. */
+  @OnPingMessage
+  @NonBlocking
+  void onPing(Buffer data, WebSocketConnection connection) {
+    if (!quota.ping(connection)) {
+      connection
+          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many pings"))
+          .subscribe()
+          .with(ok -> {}, failure -> {});
+    }
   }
 
   @OnBinaryMessage

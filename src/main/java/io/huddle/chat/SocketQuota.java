@@ -27,12 +27,14 @@ public class SocketQuota {
   private static final class Quota {
     final String userId;
     final Bucket bucket;
+    final Bucket pings;
     int refusedInRow;
     boolean closing;
 
-    Quota(String userId, Bucket bucket) {
+    Quota(String userId, Bucket bucket, Bucket pings) {
       this.userId = userId;
       this.bucket = bucket;
+      this.pings = pings;
     }
   }
 
@@ -56,6 +58,7 @@ public class SocketQuota {
   private final int closeAfterRefused;
   private final KeyedLimiter perConnection;
   private final KeyedLimiter perUser;
+  private final KeyedLimiter pings;
   private final Counter socketsRefused;
   private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
 
@@ -69,6 +72,7 @@ public class SocketQuota {
     perConnection =
         new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
     perUser = new KeyedLimiter("messages-per-user", limits.messagesPerUser(), registry);
+    pings = new KeyedLimiter("pings-per-connection", limits.pingsPerConnection(), registry);
     socketsRefused =
         Counter.builder("huddle.rate.limited")
             .description("Requests and frames refused by a rate limit")
@@ -105,7 +109,8 @@ public class SocketQuota {
     }
     counted.put(connection, userId);
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
-    connection.userData().put(QUOTA, new Quota(userId, bucket));
+    Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
+    connection.userData().put(QUOTA, new Quota(userId, bucket, pingBucket));
     return true;
   }
 
@@ -150,6 +155,22 @@ public class SocketQuota {
       return new Verdict.Close();
     }
     return new Verdict.Refuse(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+  }
+
+  /**
+   * A ping from this connection: whether it is within the limit (else close the connection). Call
+   * on the connection's event loop.
+   */
+  boolean ping(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota == null || quota.pings == null || quota.pings.tryConsume(1)) {
+      return true;
+    }
+    if (!quota.closing) {
+      quota.closing = true;
+      pings.countRefused();
+    }
+    return false;
   }
 
   /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */

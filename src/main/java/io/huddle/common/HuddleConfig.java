@@ -69,6 +69,15 @@ public interface HuddleConfig {
     @WithConverter(Rate.RateConverter.class)
     Rate messagesPerUser();
 
+    /**
+     * Pings one connection may send; one more closes it (1008). Each ping is answered with a pong,
+     * so a client that sends pings and never reads the pongs would otherwise queue them without
+     * bound.
+     */
+    @WithDefault("5/1S burst 20")
+    @WithConverter(Rate.RateConverter.class)
+    Rate pingsPerConnection();
+
     /** A connection that keeps sending after this many refused messages in a row is closed. */
     @WithDefault("50")
     @Min(1)

@@ -11,6 +11,8 @@ const main = document.getElementById('main');
 let me;
 let leaveView = () => {};
 let loginNotice = null;
+/** A problem to show in the header once (a log-out that failed). */
+let headerProblem = null;
 
 function navigate(hash) {
   if (location.hash === hash) route();
@@ -25,9 +27,12 @@ function header() {
     leaveView = () => {};
     try {
       await api.logout();
-    } catch {
-      // The cookie is cleared by the answer; if the server was unreachable the token simply
-      // lives until it expires. Either way this browser is logged out.
+    } catch (e) {
+      // Not logged out: the server did not revoke the token nor clear the cookie (a reload would
+      // log this browser back in). Say so, and stay.
+      headerProblem = `Could not log out: ${e.message} Try again.`;
+      route();
+      return;
     }
     me = null;
     loginNotice = 'You are logged out.';
@@ -39,7 +44,15 @@ function header() {
     h('div', { class: 'who' },
       h('span', { class: 'signed-in' },
         h('span', { class: 'narrow-hidden' }, 'Signed in as '), h('strong', { id: 'me' }, me.username)),
-      logout));
+      logout),
+    ...takeHeaderProblem());
+}
+
+function takeHeaderProblem() {
+  if (!headerProblem) return [];
+  const problem = h('p', { class: 'form-error', role: 'alert', id: 'header-problem' }, headerProblem);
+  headerProblem = null;
+  return [problem];
 }
 
 function sessionLost() {

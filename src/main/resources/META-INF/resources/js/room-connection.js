@@ -8,6 +8,8 @@
 //   what got no ack with the same clientId (the server stores it once).
 
 export const MAX_CONTENT_LENGTH = 4000;
+/** Close codes that end the session (docs/protocol.md): logged out, token expired, account gone. */
+export const SESSION_ENDED_CODES = new Set([4001, 4002, 4003]);
 const PAGE_LIMIT = 500;
 const GAP_RETRY_MS = 3000;
 
@@ -243,6 +245,17 @@ export class RoomConnection {
 
   #onError(frame) {
     const item = frame.clientId ? this.outbox.get(frame.clientId) : undefined;
+    if (item && typeof frame.retryAfterMs === 'number') {
+      // Rate-limited: not stored. It stays pending and goes again, same clientId, after the hint.
+      item.status = 'queued';
+      this.#emitPending(item);
+      this.timers.set(() => {
+        if (this.live && this.outbox.get(item.clientId) === item && item.status === 'queued') {
+          this.#transmit(item);
+        }
+      }, Math.max(50, frame.retryAfterMs));
+      return;
+    }
     if (item) {
       item.status = 'failed';
       item.error = frame.error;
@@ -342,6 +355,13 @@ export class RoomConnection {
       }
     }
     if (this.stopped) return;
+    if (SESSION_ENDED_CODES.has(code)) {
+      // The server ended the session: reconnecting would only be refused with 401.
+      this.stopped = true;
+      this.#setState('stopped', { reason: 'unauthorized' });
+      this.on.fatal?.('unauthorized');
+      return;
+    }
     if (!opened) {
       // The upgrade failed. A browser does not say why: ask the REST API whether the session or
       // the room is gone (then retrying is pointless) or the server is just not reachable.

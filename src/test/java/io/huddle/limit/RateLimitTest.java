@@ -48,6 +48,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.messages-per-user", "1/1S burst 8"),
           Map.entry("huddle.limits.close-after-refused", "3"),
           Map.entry("huddle.limits.sockets-per-user", "2"),
+          Map.entry("huddle.limits.pings-per-connection", "1/1S burst 5"),
           Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
           Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
           Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1"));
@@ -254,6 +255,32 @@ class RateLimitTest {
         ws.send(frame("flood-" + i));
       }
       assertEquals(1008, ws.awaitClose(Duration.ofSeconds(5)));
+    }
+  }
+
+  @Test
+  void aPingFloodIsClosedWith1008AndAFewPingsAreFine() {
+    String token = token(newUser());
+    String room = room();
+    try (WsClient calm = WsClient.open(vertx, WsClient.to(base, room).bearer(token));
+        WsClient flood = WsClient.open(vertx, WsClient.to(base, room).bearer(token))) {
+      calm.nextOfType("history");
+      flood.nextOfType("history");
+      for (int i = 0; i < 3; i++) {
+        calm.ping();
+      }
+      for (int i = 0; i < 50 && !flood.isClosed(); i++) {
+        try {
+          flood.ping();
+        } catch (RuntimeException closedMeanwhile) {
+          break;
+        }
+      }
+      assertEquals(1008, flood.awaitClose(Duration.ofSeconds(5)));
+      // Text still flows on a socket that pings within its limit.
+      calm.send(frame("after-pings"));
+      assertEquals("ack", calm.next(f -> f.has("clientId")).path("type").asText());
+      assertFalse(calm.isClosed());
     }
   }
 

@@ -138,6 +138,11 @@ public final class WsClient implements AutoCloseable {
     socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().join();
   }
 
+  /** A ping control frame (the server answers each with a pong). */
+  public void ping() {
+    socket.writePing(Buffer.buffer("ping")).toCompletionStage().toCompletableFuture().join();
+  }
+
   public void sendBinary(byte[] data) {
     socket.writeBinaryMessage(Buffer.buffer(data)).toCompletionStage().toCompletableFuture().join();
   }
