@@ -21,10 +21,25 @@ public final class KeyedLimiter {
   private final Rate rate;
   private final Cache<String, Bucket> buckets;
   private final Counter refused;
+  private final SharedBuckets shared;
+  private final Counter sharedFailures;
 
   public KeyedLimiter(String name, Rate rate, MeterRegistry registry) {
+    this(name, rate, registry, null);
+  }
+
+  /**
+   * @param shared buckets shared by every replica, or null for this node's own
+   */
+  public KeyedLimiter(String name, Rate rate, MeterRegistry registry, SharedBuckets shared) {
     this.name = name;
     this.rate = rate;
+    this.shared = shared;
+    this.sharedFailures =
+        Counter.builder("huddle.rate.limit.shared.failures")
+            .description("Rate-limit checks that fell back to this node's buckets (Redis failed)")
+            .tag("limit", name)
+            .register(registry);
     this.buckets =
         Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(rate.refillTime()).build();
     this.refused =
@@ -51,6 +66,10 @@ public final class KeyedLimiter {
     if (!rate.enabled()) {
       return 0;
     }
+    Long sharedWait = shared(key, true);
+    if (sharedWait != null) {
+      return refusedIf(sharedWait);
+    }
     ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return 0;
@@ -69,6 +88,10 @@ public final class KeyedLimiter {
     if (!rate.enabled()) {
       return 0;
     }
+    Long sharedWait = shared(key, false);
+    if (sharedWait != null) {
+      return refusedIf(sharedWait);
+    }
     EstimationProbe probe = bucket(key).estimateAbilityToConsume(1);
     if (probe.canBeConsumed()) {
       return 0;
@@ -79,9 +102,30 @@ public final class KeyedLimiter {
 
   /** Takes a token when one is available; does nothing when none is. */
   public void charge(String key) {
-    if (rate.enabled()) {
+    if (rate.enabled() && shared(key, true) == null) {
       bucket(key).tryConsume(1);
     }
+  }
+
+  /** The shared bucket's answer in nanoseconds, or null without one (or when Redis failed). */
+  private Long shared(String key, boolean take) {
+    if (shared == null) {
+      return null;
+    }
+    try {
+      return shared.take(name, key, rate, take) * 1_000_000L;
+    } catch (RuntimeException e) {
+      sharedFailures.increment();
+      return null;
+    }
+  }
+
+  private long refusedIf(long waitNanos) {
+    if (waitNanos <= 0) {
+      return 0;
+    }
+    refused.increment();
+    return waitNanos;
   }
 
   /** A fresh bucket of this limit's shape, for state kept elsewhere (one per connection). */

@@ -3,6 +3,7 @@ package io.huddle.limit;
 import io.huddle.common.HuddleConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 
 /**
@@ -16,14 +17,20 @@ public class RateLimits {
   private final KeyedLimiter signupsPerAddress;
   private final KeyedLimiter roomsPerUser;
 
-  public RateLimits(HuddleConfig config, MeterRegistry registry) {
+  public RateLimits(
+      HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
     HuddleConfig.Limits limits = config.limits();
+    // With several replicas (Redis broker) these buckets live in Redis; if Redis fails, each node
+    // falls back to its own (the limit loosens to per-node, it never opens).
+    SharedBuckets shared = sharedBuckets.isResolvable() ? sharedBuckets.get() : null;
     failedLoginsPerEmail =
-        new KeyedLimiter("failed-logins-per-email", limits.failedLoginsPerEmail(), registry);
-    loginsPerAddress = new KeyedLimiter("logins-per-address", limits.loginsPerAddress(), registry);
+        new KeyedLimiter(
+            "failed-logins-per-email", limits.failedLoginsPerEmail(), registry, shared);
+    loginsPerAddress =
+        new KeyedLimiter("logins-per-address", limits.loginsPerAddress(), registry, shared);
     signupsPerAddress =
-        new KeyedLimiter("signups-per-address", limits.signupsPerAddress(), registry);
-    roomsPerUser = new KeyedLimiter("rooms-per-user", limits.roomsPerUser(), registry);
+        new KeyedLimiter("signups-per-address", limits.signupsPerAddress(), registry, shared);
+    roomsPerUser = new KeyedLimiter("rooms-per-user", limits.roomsPerUser(), registry, shared);
   }
 
   /**

@@ -208,8 +208,49 @@ class ClusterIT {
     }
   }
 
+  private static int login(ServerProcess node, String email, String password) {
+    return RestAssured.given()
+        .baseUri("http://127.0.0.1")
+        .port(node.port())
+        .contentType("application/json")
+        .body(Map.of("email", email, "password", password))
+        .post("/api/v1/user/login")
+        .statusCode();
+  }
+
   @Test
   @Order(3)
+  void failedLoginsAreCountedOnceForTheWholeCluster() {
+    TestUser dave = Api.newUser();
+    // The shipped limit: 10 failures at once per email, then 5 a minute. Spread over two nodes
+    // they still add up to 10, not 10 per node.
+    for (int i = 0; i < 10; i++) {
+      assertEquals(401, login(i % 2 == 0 ? node1 : node2, dave.email(), "wrong-password"));
+    }
+    assertEquals(429, login(node1, dave.email(), "wrong-password"));
+    assertEquals(429, login(node2, dave.email(), Api.PASSWORD));
+  }
+
+  @Test
+  @Order(4)
+  void logoutOnOneNodeClosesTheTokensSocketOnTheOther() {
+    TestUser erin = Api.newUser();
+    String room = Api.newRoom(erin);
+    try (WsClient socket = join(node2, erin, room)) {
+      RestAssured.given()
+          .baseUri("http://127.0.0.1")
+          .port(node1.port())
+          .auth()
+          .oauth2(erin.token())
+          .post("/api/v1/user/logout")
+          .then()
+          .statusCode(200);
+      assertEquals(4001, socket.awaitClose(Duration.ofSeconds(5)));
+    }
+  }
+
+  @Test
+  @Order(5)
   void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
     TestUser alice = Api.newUser();
     TestUser carol = Api.newUser();
