@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -33,6 +34,34 @@ class UserResourceTest {
 
   private static Response signup(Object body) {
     return given().contentType(ContentType.JSON).body(body).post("/api/v1/user/signup");
+  }
+
+  private static Response login(String rawJson) {
+    return given().contentType(ContentType.JSON).body(rawJson).post("/api/v1/user/login");
+  }
+
+  /** A fresh valid username (3-20 characters). */
+  private static String freshName(String prefix) {
+    String unique = Api.unique(prefix);
+    return unique.length() > 20 ? prefix + unique.substring(unique.length() - 16) : unique;
+  }
+
+  /** A signup body with one field replaced by a raw JSON value (escapes kept as written). */
+  private static String rawSignup(String field, String rawValue) {
+    return rawSignup(freshName("r"), field, rawValue);
+  }
+
+  private static String rawSignup(String name, String field, String rawValue) {
+    Map<String, String> fields =
+        new java.util.LinkedHashMap<>(
+            Map.of(
+                "username", "\"" + name + "\"",
+                "email", "\"" + name + "@example.com\"",
+                "password", "\"password123\""));
+    fields.put(field, rawValue);
+    return fields.entrySet().stream()
+        .map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(",", "{", "}"));
   }
 
   private static Map<String, String> signupBody(String username, String email, String password) {
@@ -312,5 +341,104 @@ class UserResourceTest {
         .statusCode(200)
         .body("message", equalTo("Successfully logged out"))
         .header("Set-Cookie", not(containsString("access_token=ey")));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "username|\"ab\\u0000cd\"|username must not contain NUL characters",
+        "email|\"a\\u0000b@example.com\"|email must not contain NUL characters",
+        "password|\"password\\u0000123\"|password must not contain NUL characters",
+        "username|12345|username must be a string",
+        "email|1.5|email must be a string",
+        "password|true|password must be a string",
+        "password|{\"a\":1}|password must be a string",
+        "email|\"s\\ud800@example.com\"|email must be valid Unicode (no unpaired surrogate)",
+        "email|\"s\\udc00@example.com\"|email must be valid Unicode (no unpaired surrogate)",
+        "username|\"ab\\ud83dcd\"|username must be valid Unicode (no unpaired surrogate)",
+      })
+  void signupRefusesNulNonStringsAndUnpairedSurrogatesNamingTheField(
+      String field, String rawValue, String error) {
+    String name = freshName("r");
+    try (LogCapture log = LogCapture.start()) {
+      signup(rawSignup(name, field, rawValue)).then().statusCode(400).body("error", equalTo(error));
+      log.assertQuiet(1);
+    }
+    // Nothing was stored: that username and email are still free.
+    signup(rawSignup(name, "password", "\"password123\"")).then().statusCode(201);
+  }
+
+  @Test
+  void loginRefusesNulNonStringsAndUnpairedSurrogatesWithoutAStackTrace() {
+    try (LogCapture log = LogCapture.start()) {
+      // A NUL reached PostgreSQL before ("invalid byte sequence"): a 500 and ~80 log lines.
+      login("{\"email\":\"a\\u0000b@example.com\",\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must not contain NUL characters"));
+      login("{\"email\":\"a@example.com\",\"password\":\"pass\\u0000word\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("password must not contain NUL characters"));
+      login("{\"email\":12345,\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must be a string"));
+      login("{\"email\":\"a@example.com\",\"password\":false}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("password must be a string"));
+      login("{\"email\":\"\\udfff@example.com\",\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must be valid Unicode (no unpaired surrogate)"));
+      log.assertQuiet(1);
+    }
+  }
+
+  @Test
+  void unpairedSurrogatesNoLongerCollideAsQuestionMarks() {
+    // Both used to be stored as "s?@..." : the second signup answered 409 for a different email.
+    String tag = freshName("sg");
+    signup(rawSignup("email", "\"s\\ud800" + tag + "@example.com\"")).then().statusCode(400);
+    signup(rawSignup("email", "\"s\\udc00" + tag + "@example.com\"")).then().statusCode(400);
+    // A surrogate pair is one valid character (U+1F600) and is kept.
+    String name = freshName("sp");
+    signup(
+            "{\"username\":\""
+                + name
+                + "\",\"email\":\""
+                + name
+                + "@example.com\",\"password\":\"smile \\ud83d\\ude00 please\"}")
+        .then()
+        .statusCode(201);
+    Api.login(name.toLowerCase() + "@example.com", "smile \ud83d\ude00 please");
+  }
+
+  @Test
+  void trailingContentAfterTheJsonObjectIs400() {
+    TestUser user = Api.newUser();
+    String valid = "{\"email\":\"" + user.email() + "\",\"password\":\"" + Api.PASSWORD + "\"}";
+    for (String trailing : List.of(" xyz", "{\"a\":1}", " {}", "[]", "\"x\"", "1")) {
+      login(valid + trailing)
+          .then()
+          .statusCode(400)
+          .header("Set-Cookie", equalTo(null))
+          .body("error", notNullValue());
+    }
+    // Whitespace after the object is not content.
+    login(valid + " \n\t").then().statusCode(200);
+
+    String name = freshName("tr");
+    String signupBody =
+        "{\"username\":\""
+            + name
+            + "\",\"email\":\""
+            + name
+            + "@example.com\",\"password\":\"password123\"}";
+    signup(signupBody + "{\"username\":\"other\"}").then().statusCode(400);
+    // Nothing was created by the refused body.
+    signup(signupBody).then().statusCode(201);
   }
 }
