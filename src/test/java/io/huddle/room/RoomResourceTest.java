@@ -221,4 +221,19 @@ class RoomResourceTest {
     assertNotListed(user, second);
     create(user, body + "\n").then().statusCode(201);
   }
+
+  @Test
+  void nameLengthCountsCodePointsSoEmojiNamesReachTheLimit() {
+    TestUser user = Api.newUser();
+    String hundred = "\uD83D\uDE00".repeat(100); // 100 characters, 200 UTF-16 units
+    String id = Api.unique("emoji");
+    create(user, Map.of("id", id, "name", hundred))
+        .then()
+        .statusCode(201)
+        .body("name", equalTo(hundred));
+    create(user, Map.of("id", Api.unique("emoji"), "name", hundred + "x"))
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("name must be at most 100 characters"));
+  }
 }
