@@ -59,11 +59,15 @@ public class RoomResource {
       content = @Content(schema = @Schema(implementation = RoomResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Invalid id or name",
+      description = "Invalid id or name (named in the error), or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "409",
       description = "A room with this id exists",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response createRoom(CreateRoomRequest request) {
     return Response.status(201).entity(rooms.create(request, currentUser.require())).build();

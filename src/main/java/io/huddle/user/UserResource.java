@@ -11,12 +11,15 @@ import io.huddle.user.UserRecords.LoginResponse;
 import io.huddle.user.UserRecords.MessageResponse;
 import io.huddle.user.UserRecords.SignupRequest;
 import io.huddle.user.UserRecords.UserResponse;
+import io.huddle.web.CrossSiteRequests;
 import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -34,13 +37,19 @@ public class UserResource {
   private final RevocationService revocations;
   private final AuthCookies cookies;
   private final CurrentUser currentUser;
+  private final CrossSiteRequests crossSite;
 
   public UserResource(
-      UserService users, RevocationService revocations, AuthCookies cookies, CurrentUser current) {
+      UserService users,
+      RevocationService revocations,
+      AuthCookies cookies,
+      CurrentUser current,
+      CrossSiteRequests crossSite) {
     this.users = users;
     this.revocations = revocations;
     this.cookies = cookies;
     this.currentUser = current;
+    this.crossSite = crossSite;
   }
 
   @POST
@@ -53,11 +62,15 @@ public class UserResource {
       content = @Content(schema = @Schema(implementation = UserResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Invalid field",
+      description = "Invalid field (named in the error), or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "409",
       description = "Username or email taken",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response signup(SignupRequest request) {
     return Response.status(201).entity(users.signup(request)).build();
@@ -75,11 +88,15 @@ public class UserResource {
       content = @Content(schema = @Schema(implementation = LoginResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Missing field",
+      description = "Missing or invalid field, or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "401",
       description = "Unknown email or wrong password (same answer for both)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response login(LoginRequest request) {
     UserService.Login login = users.login(request);
@@ -94,13 +111,18 @@ public class UserResource {
       summary = "Log out",
       description =
           "Clears the cookie and revokes the presented token server-side until it expires."
-              + " Answers 200 with or without a valid token.")
+              + " Answers 200 with or without a valid token; 403 when a browser sent it for"
+              + " another site (Sec-Fetch-Site cross-site or same-site, or a foreign Origin).")
   @APIResponse(
       responseCode = "200",
       description = "Logged out",
       content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-  public Response logoutGet() {
-    return logout();
+  @APIResponse(
+      responseCode = "403",
+      description = "Sent by a browser from another site; nothing was revoked",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response logoutGet(@Context HttpServerRequest request) {
+    return logout(request);
   }
 
   @POST
@@ -110,7 +132,18 @@ public class UserResource {
       responseCode = "200",
       description = "Logged out",
       content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-  public Response logout() {
+  @APIResponse(
+      responseCode = "403",
+      description = "Sent by a browser from another site; nothing was revoked",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "A body that is not application/json",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response logout(@Context HttpServerRequest request) {
+    if (crossSite.evident(request)) {
+      throw new ApiException(403, "Cross-site logout refused: log out from Huddle itself");
+    }
     currentUser.tokenIfValid().ifPresent(revocations::revoke);
     return Response.ok(new MessageResponse("Successfully logged out"))
         .header(AuthCookies.HEADER, cookies.clear())

@@ -236,4 +236,36 @@ class RoomResourceTest {
         .statusCode(400)
         .body("error", equalTo("name must be at most 100 characters"));
   }
+
+  @Test
+  void createRoomWithoutJsonContentTypeIs415AndCreatesNothing() throws Exception {
+    // The cookie rides along on a cross-site request; a body without Content-Type (a no-cors
+    // fetch of a Blob) used to be read as JSON and create the room.
+    TestUser user = Api.newUser();
+    String id = Api.unique("csrf");
+    String body = "{\"id\":\"" + id + "\",\"name\":\"Planted\"}";
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:" + RestAssured.port + "/api/v1/ws/createRoom"))
+                    .header("Cookie", "access_token=" + user.token())
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, response.statusCode(), response.body());
+    assertEquals("{\"error\":\"Unsupported media type: send application/json\"}", response.body());
+    for (String type : List.of("text/plain; charset=UTF-8", "application/x-www-form-urlencoded")) {
+      given()
+          .cookie("access_token", user.token())
+          .contentType(type)
+          .body(body)
+          .post("/api/v1/ws/createRoom")
+          .then()
+          .statusCode(415)
+          .body("error", equalTo("Unsupported media type: send application/json"));
+    }
+    assertNotListed(user, id);
+  }
 }

@@ -13,9 +13,14 @@ import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
 import io.huddle.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -440,5 +445,82 @@ class UserResourceTest {
     signup(signupBody + "{\"username\":\"other\"}").then().statusCode(400);
     // Nothing was created by the refused body.
     signup(signupBody).then().statusCode(201);
+  }
+
+  @Test
+  void aBodyWithoutContentTypeIs415() throws Exception {
+    // A cross-site form or no-cors fetch can send a body without application/json; that body
+    // used to be read as JSON (with the victim's cookie, for the endpoints that need one).
+    String name = freshName("ct");
+    String body =
+        "{\"username\":\""
+            + name
+            + "\",\"email\":\""
+            + name
+            + "@example.com\",\"password\":\"password123\"}";
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + "/api/v1/user/signup"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, response.statusCode(), response.body());
+    assertEquals("{\"error\":\"Unsupported media type: send application/json\"}", response.body());
+    // Not created: the same body with the right type signs up.
+    signup(body).then().statusCode(201);
+    given()
+        .contentType("text/plain")
+        .body("x")
+        .post("/api/v1/user/logout")
+        .then()
+        .statusCode(415)
+        .body("error", equalTo("Unsupported media type: send application/json"));
+  }
+
+  @Test
+  void crossSiteLogoutIsRefusedAndTheTokenKeepsWorking() {
+    TestUser user = Api.newUser();
+    List<Map<String, String>> crossSite =
+        List.of(
+            Map.of("Sec-Fetch-Site", "cross-site"),
+            Map.of("Sec-Fetch-Site", "same-site"),
+            Map.of("Origin", "https://evil.example"),
+            Map.of("Origin", "null"));
+    for (Map<String, String> headers : crossSite) {
+      for (String method : List.of("GET", "POST")) {
+        given()
+            .cookie("access_token", user.token())
+            .headers(headers)
+            .request(method, "/api/v1/user/logout")
+            .then()
+            .statusCode(403)
+            .header("Set-Cookie", equalTo(null))
+            .body("error", equalTo("Cross-site logout refused: log out from Huddle itself"));
+      }
+    }
+    // Refused means not revoked.
+    given().auth().oauth2(user.token()).get("/api/v1/user/me").then().statusCode(200);
+
+    // Same-origin browsers, configured origins and clients without these headers log out.
+    String own = "http://localhost:" + RestAssured.port;
+    List<Map<String, String>> allowed =
+        List.of(
+            Map.of("Sec-Fetch-Site", "same-origin", "Origin", own),
+            Map.of("Sec-Fetch-Site", "none"),
+            Map.of("Origin", "https://allowed.example"),
+            Map.of());
+    for (Map<String, String> headers : allowed) {
+      String token = Api.login(user.email(), Api.PASSWORD);
+      given()
+          .cookie("access_token", token)
+          .headers(headers)
+          .get("/api/v1/user/logout")
+          .then()
+          .statusCode(200)
+          .body("message", equalTo("Successfully logged out"));
+      given().auth().oauth2(token).get("/api/v1/user/me").then().statusCode(401);
+    }
   }
 }
