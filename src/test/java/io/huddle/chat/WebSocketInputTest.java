@@ -1,8 +1,10 @@
 package io.huddle.chat;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
@@ -14,7 +16,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +52,48 @@ class WebSocketInputTest {
         .then()
         .statusCode(200)
         .body("messages", hasSize(0));
+  }
+
+  @Test
+  void invalidUtf8InATextFrameClosesWith1007AndStoresNothing() throws Exception {
+    TestUser alice = Api.newUser();
+    String room = Api.newRoom(alice);
+    List<byte[]> invalid =
+        List.of(
+            new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xfe},
+            // A JSON frame whose content holds an overlong encoding and a truncated sequence.
+            "{\"type\":\"message\",\"content\":\"\u00c0\u00af x \u00e2\u0082\"}"
+                .getBytes(StandardCharsets.ISO_8859_1),
+            // An encoded surrogate (CESU-8), which UTF-8 forbids.
+            new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80});
+    try (LogCapture log = LogCapture.start()) {
+      for (byte[] payload : invalid) {
+        try (RawWebSocket socket = join(alice, room)) {
+          socket.send(RawWebSocket.TEXT, true, payload);
+          RawWebSocket.Frame close = socket.awaitClose();
+          assertNotNull(close, "the connection ended without a close frame");
+          assertEquals(1007, close.closeCode());
+        }
+      }
+      log.assertQuiet(invalid.size());
+    }
+    // Before: stored with U+FFFD in place of the bad bytes.
+    assertNoMessagesIn(alice, room);
+  }
+
+  @Test
+  void validUtf8SplitAcrossFragmentsIsStored() throws Exception {
+    TestUser alice = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (RawWebSocket socket = join(alice, room)) {
+      byte[] word = "caf\u00e9 \uD83D\uDE00".getBytes(StandardCharsets.UTF_8);
+      // Cut inside the two-byte é and inside the four-byte emoji.
+      socket.send(RawWebSocket.TEXT, false, java.util.Arrays.copyOfRange(word, 0, 4));
+      socket.send(RawWebSocket.CONTINUATION, false, java.util.Arrays.copyOfRange(word, 4, 8));
+      socket.send(RawWebSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(word, 8, 10));
+      String frame = socket.nextTextContaining("\"type\":\"message\"").text();
+      assertTrue(frame.contains("\"content\":\"caf\u00e9 \uD83D\uDE00\""), frame);
+    }
   }
 
   @Test
@@ -90,5 +136,40 @@ class WebSocketInputTest {
               .anyMatch(h -> h.equalsIgnoreCase("sec-websocket-protocol: huddle")),
           socket.responseHeaders().toString());
     }
+  }
+
+  @Test
+  void clientsThatDropTheConnectionLeaveQuietly() throws Exception {
+    TestUser alice = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (LogCapture log = LogCapture.start()) {
+      for (int i = 0; i < 3; i++) {
+        join(alice, room).reset();
+      }
+      for (int i = 0; i < 3; i++) {
+        RawWebSocket socket = join(alice, room);
+        socket.send(RawWebSocket.TEXT, true, new byte[0]);
+        socket.close(); // FIN without a close frame
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  given()
+                      .auth()
+                      .oauth2(alice.token())
+                      .get("/api/v1/ws/get/" + room)
+                      .then()
+                      .body("$", hasSize(0)));
+      // Before: a WARN per connection, with an 18-line stack trace for a reset.
+      log.assertQuiet(0);
+    }
+    given()
+        .auth()
+        .oauth2(alice.token())
+        .get("/api/v1/ws/get/" + room)
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(0));
   }
 }
