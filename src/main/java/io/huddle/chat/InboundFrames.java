@@ -37,8 +37,9 @@ final class InboundFrames {
       JsonNode node;
       try (JsonParser parser = mapper.createParser(text)) {
         node = mapper.readTree(parser);
-        // Checked here whatever the mapper's FAIL_ON_TRAILING_TOKENS says: "{...}{...}" used to
-        // store the first object and silently drop the second.
+        // The mapper's FAIL_ON_TRAILING_TOKENS (common/StrictJson) already refuses a second value
+        // inside readTree; checked here too so that the rule does not hang on a mapper flag:
+        // "{...}{...}" used to store the first object and silently drop the second.
         if (parser.nextToken() != null) {
           return Parsed.refused("Send one JSON object per frame: there is more after it");
         }

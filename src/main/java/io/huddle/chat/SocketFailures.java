@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * Tells the failures a client causes by leaving (a TCP reset, a connection closed without a close
- * frame) or by breaking the protocol (invalid UTF-8, closed with 1007 by {@link Utf8TextFrames})
+ * frame) or by breaking the protocol (a corrupted frame, which Netty answers with a close frame)
  * from the server's own failures. The former happen all day on a chat server (phones lose their
  * network) and used to log a WARN per connection, with an 18-line stack trace for a reset; the
  * connection closes by itself and the Hub cleans up in {@code @OnClose}, so they are only logged at

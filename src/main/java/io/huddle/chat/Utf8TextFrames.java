@@ -1,7 +1,12 @@
 package io.huddle.chat;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpConnection;
@@ -65,7 +70,46 @@ public class Utf8TextFrames {
       return;
     }
     if (pipeline.get(NAME) == null) {
-      pipeline.addAfter(HTTP_ENCODER, NAME, new Utf8FrameValidator(true));
+      pipeline.addAfter(HTTP_ENCODER, NAME, new Validator());
+    }
+  }
+
+  /**
+   * Netty's validator, answering a violation itself: Netty's own answer (closeOnProtocolViolation)
+   * closes the channel from its tail, through Vert.x's handler, which then sends a second close
+   * frame (1000) after the 1007 one; {@code ctx.close()} starts below Vert.x. The exception stops
+   * here too, and frames that arrive before the close are dropped.
+   */
+  private static final class Validator extends Utf8FrameValidator {
+    private boolean closing;
+
+    Validator() {
+      super(false);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (closing) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (!(cause instanceof CorruptedWebSocketFrameException)) {
+        super.exceptionCaught(ctx, cause);
+        return;
+      }
+      if (!closing) {
+        closing = true;
+        Log.debugf("Closing a WebSocket with 1007: %s", cause.getMessage());
+        ctx.writeAndFlush(
+                new CloseWebSocketFrame(
+                    WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "Text frames must be valid UTF-8"))
+            .addListener(written -> ctx.close());
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
@@ -68,11 +69,14 @@ class WebSocketInputTest {
             new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80});
     try (LogCapture log = LogCapture.start()) {
       for (byte[] payload : invalid) {
-        try (RawWebSocket socket = join(alice, room)) {
+        // A new user each time: a user's join notice comes only with its first connection.
+        try (RawWebSocket socket = join(Api.newUser(), room)) {
           socket.send(RawWebSocket.TEXT, true, payload);
           RawWebSocket.Frame close = socket.awaitClose();
           assertNotNull(close, "the connection ended without a close frame");
           assertEquals(1007, close.closeCode());
+          // And nothing after it (no second close frame): the connection just ends.
+          assertNull(socket.next());
         }
       }
       log.assertQuiet(invalid.size());
@@ -143,11 +147,12 @@ class WebSocketInputTest {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);
     try (LogCapture log = LogCapture.start()) {
+      // A new user each time: a user's join notice comes only with its first connection.
       for (int i = 0; i < 3; i++) {
-        join(alice, room).reset();
+        join(Api.newUser(), room).reset();
       }
       for (int i = 0; i < 3; i++) {
-        RawWebSocket socket = join(alice, room);
+        RawWebSocket socket = join(Api.newUser(), room);
         socket.send(RawWebSocket.TEXT, true, new byte[0]);
         socket.close(); // FIN without a close frame
       }
