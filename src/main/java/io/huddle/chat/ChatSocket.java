@@ -97,6 +97,9 @@ public class ChatSocket {
       hub.tooLarge(connection);
       return;
     }
+    if (SocketFailures.clientSide(failure, connection.id())) {
+      return;
+    }
     Log.warnf(failure, "WebSocket error on connection %s", connection.id());
     hub.reject(
         connection, ChatMetrics.Rejection.INVALID_FRAME, "The server could not handle that frame");

@@ -1,8 +1,10 @@
 package io.huddle.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.huddle.common.StrictText;
+import java.io.IOException;
 
 /**
  * Reads a client text frame: a JSON object {@code {"type":"message","content":"..."}} or, as the Go
@@ -33,9 +35,15 @@ final class InboundFrames {
     String clientId = null;
     if (text.stripLeading().startsWith("{")) {
       JsonNode node;
-      try {
-        node = mapper.readTree(text);
-      } catch (JsonProcessingException e) {
+      try (JsonParser parser = mapper.createParser(text)) {
+        node = mapper.readTree(parser);
+        // The mapper's FAIL_ON_TRAILING_TOKENS (common/StrictJson) already refuses a second value
+        // inside readTree; checked here too so that the rule does not hang on a mapper flag:
+        // "{...}{...}" used to store the first object and silently drop the second.
+        if (parser.nextToken() != null) {
+          return Parsed.refused("Send one JSON object per frame: there is more after it");
+        }
+      } catch (IOException e) {
         return Parsed.refused(
             "Invalid JSON object: send {\"type\":\"message\",\"content\":\"...\"} or plain text");
       }
@@ -59,7 +67,7 @@ final class InboundFrames {
         if (!key.isTextual()
             || key.asText().isEmpty()
             || key.asText().length() > MAX_CLIENT_ID_LENGTH
-            || key.asText().indexOf('\0') >= 0) {
+            || StrictText.problem(key.asText()) != null) {
           return Parsed.refused("\"clientId\" must be a string of 1-64 characters");
         }
         clientId = key.asText();
@@ -74,9 +82,11 @@ final class InboundFrames {
       return Parsed.refused(
           clientId, "Message content must be at most " + maxContentLength + " characters");
     }
-    if (content.indexOf('\0') >= 0) {
-      // PostgreSQL text cannot hold NUL; refuse it here rather than fail at write time.
-      return Parsed.refused(clientId, "Message content must not contain NUL characters");
+    // The same rule as every REST string field: no NUL (PostgreSQL text cannot hold it), no
+    // unpaired surrogate (a JSON escape can make one; UTF-8 cannot store it).
+    String problem = StrictText.problem(content);
+    if (problem != null) {
+      return Parsed.refused(clientId, "Message content " + problem);
     }
     return Parsed.ok(content, clientId);
   }

@@ -1,6 +1,7 @@
 package io.huddle.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.huddle.limit.RateLimitedException;
 import io.quarkus.logging.Log;
@@ -30,7 +31,35 @@ public class ExceptionMappers {
   // an empty 400, and the most specific mapper wins.
   @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
   public Response json(Exception e) {
-    return error(400, "The request body is not valid JSON for this endpoint");
+    return error(400, jsonSentence(e));
+  }
+
+  /**
+   * Names the field when Jackson knows it: a string that {@link StrictText} refuses, or another
+   * JSON type where a string belongs. Jackson's own messages name Java types, so they stay in here.
+   */
+  static String jsonSentence(Exception e) {
+    if (e instanceof MismatchedInputException m && m.getTargetType() == String.class) {
+      String field = fieldOf(m);
+      if (field != null) {
+        return field
+            + " "
+            + (m instanceof StrictJson.InvalidText ? m.getOriginalMessage() : "must be a string");
+      }
+    }
+    return "The request body is not valid JSON for this endpoint";
+  }
+
+  private static String fieldOf(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? null : path.toString();
   }
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

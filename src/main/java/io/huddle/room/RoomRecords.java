@@ -3,13 +3,15 @@ package io.huddle.room;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What the room endpoints accept and answer. */
 public final class RoomRecords {
   private RoomRecords() {}
+
+  /** Longest room name, in code points. */
+  static final int MAX_NAME_LENGTH = 100;
 
   /** What a room id may be. Not only dots: "." and ".." cannot be reached in a URL path. */
   static final String ROOM_ID_PATTERN = "^(?!\\.+$)[\\p{L}\\p{N} _.-]{1,64}$";
@@ -32,10 +34,16 @@ public final class RoomRecords {
               message =
                   "id must be 1-64 characters of letters, digits, spaces, _ - or . (not only dots)")
           String id,
-      @Schema(examples = "General chat", description = "1-100 characters")
+      // No @Size: it counts UTF-16 units, so 51 emoji would be "more than 100 characters".
+      // RoomService counts code points, as JSON Schema's maxLength does.
+      @Schema(
+              examples = "General chat",
+              description =
+                  "1-100 characters (Unicode code points: one emoji such as U+1F600 is one)",
+              minLength = 1,
+              maxLength = MAX_NAME_LENGTH)
           @NotNull(message = "name is required")
           @NotBlank(message = "name must not be blank")
-          @Size(max = 100, message = "name must be at most 100 characters")
           String name) {}
 
   @Schema(name = "Room")

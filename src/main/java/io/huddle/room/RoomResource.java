@@ -59,7 +59,7 @@ public class RoomResource {
       content = @Content(schema = @Schema(implementation = RoomResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Invalid id or name",
+      description = "Invalid id or name (named in the error), or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "409",
@@ -68,6 +68,10 @@ public class RoomResource {
   @APIResponse(
       responseCode = "429",
       description = "Too many rooms created by this user (see Retry-After)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response createRoom(CreateRoomRequest request) {
     return Response.status(201).entity(rooms.create(request, currentUser.require())).build();

@@ -41,8 +41,10 @@ public class RoomService {
   public RoomResponse create(CreateRoomRequest request, AuthUser creator) {
     validator.check(request);
     limits.beforeRoomCreation(creator.id());
-    if (request.name().codePointCount(0, request.name().length()) > 100) {
-      throw ApiException.badRequest("name must be at most 100 characters");
+    String name = request.name();
+    if (name.codePointCount(0, name.length()) > RoomRecords.MAX_NAME_LENGTH) {
+      throw ApiException.badRequest(
+          "name must be at most " + RoomRecords.MAX_NAME_LENGTH + " characters");
     }
     Room room = new Room();
     room.id = request.id();

@@ -12,6 +12,7 @@ import io.huddle.user.UserRecords.LoginResponse;
 import io.huddle.user.UserRecords.MessageResponse;
 import io.huddle.user.UserRecords.SignupRequest;
 import io.huddle.user.UserRecords.UserResponse;
+import io.huddle.web.CrossSiteRequests;
 import io.quarkus.security.Authenticated;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -37,13 +38,19 @@ public class UserResource {
   private final RevocationService revocations;
   private final AuthCookies cookies;
   private final CurrentUser currentUser;
+  private final CrossSiteRequests crossSite;
 
   public UserResource(
-      UserService users, RevocationService revocations, AuthCookies cookies, CurrentUser current) {
+      UserService users,
+      RevocationService revocations,
+      AuthCookies cookies,
+      CurrentUser current,
+      CrossSiteRequests crossSite) {
     this.users = users;
     this.revocations = revocations;
     this.cookies = cookies;
     this.currentUser = current;
+    this.crossSite = crossSite;
   }
 
   @POST
@@ -56,11 +63,15 @@ public class UserResource {
       content = @Content(schema = @Schema(implementation = UserResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Invalid field",
+      description = "Invalid field (named in the error), or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "409",
       description = "Username or email taken",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "429",
@@ -82,11 +93,15 @@ public class UserResource {
       content = @Content(schema = @Schema(implementation = LoginResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Missing field",
+      description = "Missing or invalid field, or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "401",
       description = "Unknown email or wrong password (same answer for both)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "429",
@@ -107,13 +122,18 @@ public class UserResource {
       summary = "Log out",
       description =
           "Clears the cookie and revokes the presented token server-side until it expires."
-              + " Answers 200 with or without a valid token.")
+              + " Answers 200 with or without a valid token; 403 when a browser sent it for"
+              + " another site (Sec-Fetch-Site cross-site or same-site, or a foreign Origin).")
   @APIResponse(
       responseCode = "200",
       description = "Logged out",
       content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-  public Response logoutGet() {
-    return logout();
+  @APIResponse(
+      responseCode = "403",
+      description = "Sent by a browser from another site; nothing was revoked",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response logoutGet(@Context HttpServerRequest request) {
+    return logout(request);
   }
 
   @POST
@@ -123,7 +143,18 @@ public class UserResource {
       responseCode = "200",
       description = "Logged out",
       content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-  public Response logout() {
+  @APIResponse(
+      responseCode = "403",
+      description = "Sent by a browser from another site; nothing was revoked",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "415",
+      description = "A body that is not application/json",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response logout(@Context HttpServerRequest request) {
+    if (crossSite.evident(request)) {
+      throw new ApiException(403, "Cross-site logout refused: log out from Huddle itself");
+    }
     currentUser.tokenIfValid().ifPresent(revocations::revoke);
     return Response.ok(new MessageResponse("Successfully logged out"))
         .header(AuthCookies.HEADER, cookies.clear())

@@ -340,6 +340,48 @@ class ChatSocketTest {
   }
 
   @Test
+  void twoJsonObjectsOrUnpairedSurrogatesInAFrameAreRefusedAndNotStored() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = joinAndSettle(alice, room);
+        WsClient b = joinAndSettle(bob, room)) {
+      a.next(f -> isJoinOf(f, bob));
+      List<String> bad =
+          List.of(
+              // The first object used to be stored and the second silently dropped.
+              "{\"type\":\"message\",\"content\":\"first\"}"
+                  + "{\"type\":\"message\",\"content\":\"second\"}",
+              "{\"type\":\"message\",\"content\":\"first\"} xyz",
+              "{\"type\":\"message\",\"content\":\"first\"}[]",
+              // Lone surrogates used to be stored as '?'.
+              "{\"type\":\"message\",\"content\":\"a\\ud800b\"}",
+              "{\"type\":\"message\",\"content\":\"\\udc00\"}",
+              "{\"type\":\"message\",\"content\":\"ok\",\"clientId\":\"c\\ud800\"}",
+              "{\"type\":\"message\",\"content\":\"ok\",\"clientId\":7}");
+      for (String frame : bad) {
+        a.send(frame);
+        JsonNode error = a.next();
+        assertEquals("error", error.path("type").asText(), "for " + frame);
+        assertFalse(error.path("error").asText().isBlank(), "for " + frame);
+      }
+      // A surrogate pair is one valid character and goes through; trailing blanks are fine.
+      a.send("{\"type\":\"message\",\"content\":\"smile \\ud83d\\ude00\"} \n");
+      assertTrue(isMessage(a.next(), "smile \uD83D\uDE00"));
+      assertTrue(isMessage(b.next(), "smile \uD83D\uDE00"));
+      b.assertNoFrameFor(Duration.ofMillis(200));
+    }
+    given()
+        .auth()
+        .oauth2(alice.token())
+        .get("/api/v1/rooms/" + room + "/messages")
+        .then()
+        .statusCode(200)
+        .body("messages", hasSize(1))
+        .body("messages[0].content", org.hamcrest.Matchers.equalTo("smile \uD83D\uDE00"));
+  }
+
+  @Test
   void anOversizedFrameClosesWith1009() {
     TestUser alice = Api.newUser();
     String room = Api.newRoom(alice);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,5 +164,108 @@ class RoomResourceTest {
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(404, response.statusCode(), response.body());
     assertTrue(response.body().startsWith("{\"error\":"), response.body());
+  }
+
+  private static void assertNotListed(TestUser user, String id) {
+    given()
+        .auth()
+        .oauth2(user.token())
+        .get("/api/v1/ws/getRooms")
+        .then()
+        .statusCode(200)
+        .body("rooms.id", not(hasItem(id)));
+  }
+
+  @Test
+  void nulNonStringsAndUnpairedSurrogatesAre400NamingTheField() {
+    TestUser user = Api.newUser();
+    String id = Api.unique("strict");
+    List<String[]> cases =
+        List.of(
+            // A NUL in the name reached PostgreSQL before: a 500 and ~90 log lines.
+            new String[] {
+              "{\"id\":\"" + id + "\",\"name\":\"x\\u0000y\"}",
+              "name must not contain NUL characters"
+            },
+            new String[] {
+              "{\"id\":\"a\\u0000b\",\"name\":\"x\"}", "id must not contain NUL characters"
+            },
+            new String[] {"{\"id\":\"" + id + "\",\"name\":true}", "name must be a string"},
+            new String[] {"{\"id\":123,\"name\":\"x\"}", "id must be a string"},
+            new String[] {
+              "{\"id\":\"" + id + "\",\"name\":\"x\\udfff\"}",
+              "name must be valid Unicode (no unpaired surrogate)"
+            });
+    try (LogCapture log = LogCapture.start()) {
+      for (String[] c : cases) {
+        create(user, c[0]).then().statusCode(400).body("error", equalTo(c[1]));
+      }
+      log.assertQuiet(1);
+    }
+    assertNotListed(user, id);
+    assertNotListed(user, "123");
+  }
+
+  @Test
+  void trailingContentAfterTheJsonObjectIs400() {
+    TestUser user = Api.newUser();
+    String first = Api.unique("tr1");
+    String second = Api.unique("tr2");
+    String body = "{\"id\":\"" + first + "\",\"name\":\"First\"}";
+    create(user, body + "{\"id\":\"" + second + "\",\"name\":\"Second\"}")
+        .then()
+        .statusCode(400)
+        .body("error", notNullValue());
+    create(user, body + " xyz").then().statusCode(400);
+    assertNotListed(user, first);
+    assertNotListed(user, second);
+    create(user, body + "\n").then().statusCode(201);
+  }
+
+  @Test
+  void nameLengthCountsCodePointsSoEmojiNamesReachTheLimit() {
+    TestUser user = Api.newUser();
+    String hundred = "\uD83D\uDE00".repeat(100); // 100 characters, 200 UTF-16 units
+    String id = Api.unique("emoji");
+    create(user, Map.of("id", id, "name", hundred))
+        .then()
+        .statusCode(201)
+        .body("name", equalTo(hundred));
+    create(user, Map.of("id", Api.unique("emoji"), "name", hundred + "x"))
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("name must be at most 100 characters"));
+  }
+
+  @Test
+  void createRoomWithoutJsonContentTypeIs415AndCreatesNothing() throws Exception {
+    // The cookie rides along on a cross-site request; a body without Content-Type (a no-cors
+    // fetch of a Blob) used to be read as JSON and create the room.
+    TestUser user = Api.newUser();
+    String id = Api.unique("csrf");
+    String body = "{\"id\":\"" + id + "\",\"name\":\"Planted\"}";
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:" + RestAssured.port + "/api/v1/ws/createRoom"))
+                    .header("Cookie", "access_token=" + user.token())
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, response.statusCode(), response.body());
+    assertEquals("{\"error\":\"Unsupported media type: send application/json\"}", response.body());
+    for (String type : List.of("text/plain; charset=UTF-8", "application/x-www-form-urlencoded")) {
+      given()
+          .cookie("access_token", user.token())
+          .contentType(type)
+          .body(body)
+          .post("/api/v1/ws/createRoom")
+          .then()
+          .statusCode(415)
+          .body("error", equalTo("Unsupported media type: send application/json"));
+    }
+    assertNotListed(user, id);
   }
 }

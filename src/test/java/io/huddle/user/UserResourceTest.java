@@ -11,10 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +39,34 @@ class UserResourceTest {
 
   private static Response signup(Object body) {
     return given().contentType(ContentType.JSON).body(body).post("/api/v1/user/signup");
+  }
+
+  private static Response login(String rawJson) {
+    return given().contentType(ContentType.JSON).body(rawJson).post("/api/v1/user/login");
+  }
+
+  /** A fresh valid username (3-20 characters). */
+  private static String freshName(String prefix) {
+    String unique = Api.unique(prefix);
+    return unique.length() > 20 ? prefix + unique.substring(unique.length() - 16) : unique;
+  }
+
+  /** A signup body with one field replaced by a raw JSON value (escapes kept as written). */
+  private static String rawSignup(String field, String rawValue) {
+    return rawSignup(freshName("r"), field, rawValue);
+  }
+
+  private static String rawSignup(String name, String field, String rawValue) {
+    Map<String, String> fields =
+        new java.util.LinkedHashMap<>(
+            Map.of(
+                "username", "\"" + name + "\"",
+                "email", "\"" + name + "@example.com\"",
+                "password", "\"password123\""));
+    fields.put(field, rawValue);
+    return fields.entrySet().stream()
+        .map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(",", "{", "}"));
   }
 
   private static Map<String, String> signupBody(String username, String email, String password) {
@@ -312,5 +346,181 @@ class UserResourceTest {
         .statusCode(200)
         .body("message", equalTo("Successfully logged out"))
         .header("Set-Cookie", not(containsString("access_token=ey")));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "username|\"ab\\u0000cd\"|username must not contain NUL characters",
+        "email|\"a\\u0000b@example.com\"|email must not contain NUL characters",
+        "password|\"password\\u0000123\"|password must not contain NUL characters",
+        "username|12345|username must be a string",
+        "email|1.5|email must be a string",
+        "password|true|password must be a string",
+        "password|{\"a\":1}|password must be a string",
+        "email|\"s\\ud800@example.com\"|email must be valid Unicode (no unpaired surrogate)",
+        "email|\"s\\udc00@example.com\"|email must be valid Unicode (no unpaired surrogate)",
+        "username|\"ab\\ud83dcd\"|username must be valid Unicode (no unpaired surrogate)",
+      })
+  void signupRefusesNulNonStringsAndUnpairedSurrogatesNamingTheField(
+      String field, String rawValue, String error) {
+    String name = freshName("r");
+    try (LogCapture log = LogCapture.start()) {
+      signup(rawSignup(name, field, rawValue)).then().statusCode(400).body("error", equalTo(error));
+      log.assertQuiet(1);
+    }
+    // Nothing was stored: that username and email are still free.
+    signup(rawSignup(name, "password", "\"password123\"")).then().statusCode(201);
+  }
+
+  @Test
+  void loginRefusesNulNonStringsAndUnpairedSurrogatesWithoutAStackTrace() {
+    try (LogCapture log = LogCapture.start()) {
+      // A NUL reached PostgreSQL before ("invalid byte sequence"): a 500 and ~80 log lines.
+      login("{\"email\":\"a\\u0000b@example.com\",\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must not contain NUL characters"));
+      login("{\"email\":\"a@example.com\",\"password\":\"pass\\u0000word\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("password must not contain NUL characters"));
+      login("{\"email\":12345,\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must be a string"));
+      login("{\"email\":\"a@example.com\",\"password\":false}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("password must be a string"));
+      login("{\"email\":\"\\udfff@example.com\",\"password\":\"password123\"}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("email must be valid Unicode (no unpaired surrogate)"));
+      log.assertQuiet(1);
+    }
+  }
+
+  @Test
+  void unpairedSurrogatesNoLongerCollideAsQuestionMarks() {
+    // Both used to be stored as "s?@..." : the second signup answered 409 for a different email.
+    String tag = freshName("sg");
+    signup(rawSignup("email", "\"s\\ud800" + tag + "@example.com\"")).then().statusCode(400);
+    signup(rawSignup("email", "\"s\\udc00" + tag + "@example.com\"")).then().statusCode(400);
+    // A surrogate pair is one valid character (U+1F600) and is kept.
+    String name = freshName("sp");
+    signup(
+            "{\"username\":\""
+                + name
+                + "\",\"email\":\""
+                + name
+                + "@example.com\",\"password\":\"smile \\ud83d\\ude00 please\"}")
+        .then()
+        .statusCode(201);
+    Api.login(name.toLowerCase() + "@example.com", "smile \ud83d\ude00 please");
+  }
+
+  @Test
+  void trailingContentAfterTheJsonObjectIs400() {
+    TestUser user = Api.newUser();
+    String valid = "{\"email\":\"" + user.email() + "\",\"password\":\"" + Api.PASSWORD + "\"}";
+    for (String trailing : List.of(" xyz", "{\"a\":1}", " {}", "[]", "\"x\"", "1")) {
+      login(valid + trailing)
+          .then()
+          .statusCode(400)
+          .header("Set-Cookie", equalTo(null))
+          .body("error", notNullValue());
+    }
+    // Whitespace after the object is not content.
+    login(valid + " \n\t").then().statusCode(200);
+
+    String name = freshName("tr");
+    String signupBody =
+        "{\"username\":\""
+            + name
+            + "\",\"email\":\""
+            + name
+            + "@example.com\",\"password\":\"password123\"}";
+    signup(signupBody + "{\"username\":\"other\"}").then().statusCode(400);
+    // Nothing was created by the refused body.
+    signup(signupBody).then().statusCode(201);
+  }
+
+  @Test
+  void aBodyWithoutContentTypeIs415() throws Exception {
+    // A cross-site form or no-cors fetch can send a body without application/json; that body
+    // used to be read as JSON (with the victim's cookie, for the endpoints that need one).
+    String name = freshName("ct");
+    String body =
+        "{\"username\":\""
+            + name
+            + "\",\"email\":\""
+            + name
+            + "@example.com\",\"password\":\"password123\"}";
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + "/api/v1/user/signup"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, response.statusCode(), response.body());
+    assertEquals("{\"error\":\"Unsupported media type: send application/json\"}", response.body());
+    // Not created: the same body with the right type signs up.
+    signup(body).then().statusCode(201);
+    given()
+        .contentType("text/plain")
+        .body("x")
+        .post("/api/v1/user/logout")
+        .then()
+        .statusCode(415)
+        .body("error", equalTo("Unsupported media type: send application/json"));
+  }
+
+  @Test
+  void crossSiteLogoutIsRefusedAndTheTokenKeepsWorking() {
+    TestUser user = Api.newUser();
+    List<Map<String, String>> crossSite =
+        List.of(
+            Map.of("Sec-Fetch-Site", "cross-site"),
+            Map.of("Sec-Fetch-Site", "same-site"),
+            Map.of("Origin", "https://evil.example"),
+            Map.of("Origin", "null"));
+    for (Map<String, String> headers : crossSite) {
+      for (String method : List.of("GET", "POST")) {
+        given()
+            .cookie("access_token", user.token())
+            .headers(headers)
+            .request(method, "/api/v1/user/logout")
+            .then()
+            .statusCode(403)
+            .header("Set-Cookie", equalTo(null))
+            .body("error", equalTo("Cross-site logout refused: log out from Huddle itself"));
+      }
+    }
+    // Refused means not revoked.
+    given().auth().oauth2(user.token()).get("/api/v1/user/me").then().statusCode(200);
+
+    // Same-origin browsers, configured origins and clients without these headers log out.
+    String own = "http://localhost:" + RestAssured.port;
+    List<Map<String, String>> allowed =
+        List.of(
+            Map.of("Sec-Fetch-Site", "same-origin", "Origin", own),
+            Map.of("Sec-Fetch-Site", "none"),
+            Map.of("Origin", "https://allowed.example"),
+            Map.of());
+    for (Map<String, String> headers : allowed) {
+      String token = Api.login(user.email(), Api.PASSWORD);
+      given()
+          .cookie("access_token", token)
+          .headers(headers)
+          .get("/api/v1/user/logout")
+          .then()
+          .statusCode(200)
+          .body("message", equalTo("Successfully logged out"));
+      given().auth().oauth2(token).get("/api/v1/user/me").then().statusCode(401);
+    }
   }
 }
