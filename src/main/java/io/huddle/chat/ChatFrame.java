@@ -33,7 +33,8 @@ public record ChatFrame(
     @Schema(hidden = true) List<ChatFrame> messages,
     @Schema(hidden = true) Boolean truncated,
     @Schema(hidden = true) Boolean duplicate,
-    @Schema(hidden = true) Long retryAfterMs) {
+    @Schema(hidden = true) Long retryAfterMs,
+    @Schema(hidden = true) Instant expiresAt) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
@@ -41,6 +42,8 @@ public record ChatFrame(
   public static final String ERROR = "error";
   public static final String ACK = "ack";
   public static final String HISTORY = "history";
+  public static final String REFRESH = "refresh";
+  public static final String REFRESHED = "refreshed";
 
   public static ChatFrame message(StoredMessage m) {
     return new ChatFrame(
@@ -52,6 +55,7 @@ public record ChatFrame(
         m.content(),
         m.sentAt(),
         false,
+        null,
         null,
         null,
         null,
@@ -72,7 +76,7 @@ public record ChatFrame(
       String type, String roomId, String userId, String username, String content) {
     return new ChatFrame(
         type, roomId, null, userId, username, content, now(), false, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
@@ -90,18 +94,20 @@ public record ChatFrame(
         null,
         null,
         duplicate ? Boolean.TRUE : null,
+        null,
         null);
   }
 
   static ChatFrame history(String roomId, List<ChatFrame> messages, Boolean truncated) {
     return new ChatFrame(
         HISTORY, roomId, null, null, null, null, null, null, null, null, messages, truncated, null,
-        null);
+        null, null);
   }
 
   static ChatFrame error(String clientId, String message) {
     return new ChatFrame(
-        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null, null);
+        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null, null,
+        null);
   }
 
   /** A message refused by a rate limit: the client may send it again after {@code retryAfterMs}. */
@@ -120,7 +126,8 @@ public record ChatFrame(
         null,
         null,
         null,
-        retryAfterMs);
+        retryAfterMs,
+        null);
   }
 
   /** Between nodes only: the sessions of this token id end (logout). */
@@ -139,7 +146,15 @@ public record ChatFrame(
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  /** The socket's session now runs on the token the client presented, until this instant. */
+  static ChatFrame refreshed(Instant expiresAt) {
+    return new ChatFrame(
+        REFRESHED, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        expiresAt);
   }
 
   static ChatFrame error(String message) {

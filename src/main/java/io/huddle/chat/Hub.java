@@ -374,6 +374,11 @@ public class Hub {
     if (!admitted(member, parsed.clientId())) {
       return;
     }
+    if (parsed.refreshToken() != null) {
+      sessions.refresh(
+          connection, member.user.id(), parsed.refreshToken(), f -> member.offer(encode(f)));
+      return;
+    }
     if (parsed.error() != null) {
       metrics.rejected(ChatMetrics.Rejection.INVALID_FRAME);
       member.offer(encode(ChatFrame.error(parsed.clientId(), parsed.error())));

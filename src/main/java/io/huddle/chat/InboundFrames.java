@@ -15,18 +15,28 @@ final class InboundFrames {
 
   static final int MAX_CLIENT_ID_LENGTH = 64;
 
-  /** Either the content to publish (with the client's idempotency key), or why it was refused. */
-  record Parsed(String content, String clientId, String error) {
+  /** Longest token a refresh frame may carry (Huddle's are under 1 KB). */
+  static final int MAX_TOKEN_LENGTH = 8192;
+
+  /**
+   * Either the content to publish (with the client's idempotency key), a token to refresh the
+   * session with, or why the frame was refused.
+   */
+  record Parsed(String content, String clientId, String error, String refreshToken) {
     static Parsed ok(String content, String clientId) {
-      return new Parsed(content, clientId, null);
+      return new Parsed(content, clientId, null, null);
+    }
+
+    static Parsed refresh(String token) {
+      return new Parsed(null, null, null, token);
     }
 
     static Parsed refused(String error) {
-      return new Parsed(null, null, error);
+      return new Parsed(null, null, error, null);
     }
 
     static Parsed refused(String clientId, String error) {
-      return new Parsed(null, clientId, error);
+      return new Parsed(null, clientId, error, null);
     }
   }
 
@@ -54,8 +64,19 @@ final class InboundFrames {
       if (type == null || !type.isTextual()) {
         return Parsed.refused("Missing \"type\": expected \"message\"");
       }
+      if (ChatFrame.REFRESH.equals(type.asText())) {
+        JsonNode token = node.get("token");
+        if (token == null
+            || !token.isTextual()
+            || token.asText().isEmpty()
+            || token.asText().length() > MAX_TOKEN_LENGTH) {
+          return Parsed.refused("\"token\" must be the new access token");
+        }
+        return Parsed.refresh(token.asText());
+      }
       if (!ChatFrame.MESSAGE.equals(type.asText())) {
-        return Parsed.refused("Unknown frame type \"" + type.asText() + "\": expected \"message\"");
+        return Parsed.refused(
+            "Unknown frame type \"" + type.asText() + "\": expected \"message\" (or \"refresh\")");
       }
       JsonNode value = node.get("content");
       if (value == null || !value.isTextual()) {

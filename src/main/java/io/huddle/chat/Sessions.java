@@ -2,11 +2,15 @@ package io.huddle.chat;
 
 import io.huddle.auth.AuthUser;
 import io.huddle.auth.RevocationService;
+import io.huddle.auth.RevocationService.TokenState;
 import io.huddle.auth.SessionRevoked;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -16,7 +20,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The session behind every open room socket (its user, token id and expiry), so that a session that
@@ -62,13 +68,16 @@ public class Sessions {
   private final RevocationService revocations;
   private final Instance<Broker> brokers;
   private final Duration skew;
+  private final JWTParser parser;
 
   public Sessions(
       RevocationService revocations,
       Instance<Broker> brokers,
+      JWTParser parser,
       @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") int skewSeconds) {
     this.revocations = revocations;
     this.brokers = brokers;
+    this.parser = parser;
     // SmallRye JWT ignores a value <= 0 and keeps its default of 60 s: so does this.
     this.skew = Duration.ofSeconds(skewSeconds > 0 ? skewSeconds : 60);
   }
@@ -100,6 +109,45 @@ public class Sessions {
             close(connection, LOGGED_OUT, "Logged out");
           }
         });
+  }
+
+  /**
+   * A {@code refresh} frame: the client presents a new token for the same user before the socket's
+   * expires; the socket then lives, and ends, with the new token. Verified like any token
+   * (signature, issuer, expiry, revocation, account), off the event loop.
+   *
+   * @param reply sends a frame to this socket
+   */
+  void refresh(
+      WebSocketConnection connection, long userId, String token, Consumer<ChatFrame> reply) {
+    Session session = open.get(connection);
+    if (session == null) {
+      return;
+    }
+    Infrastructure.getDefaultWorkerPool()
+        .execute(
+            () -> {
+              String problem;
+              try {
+                JsonWebToken jwt = parser.parse(token);
+                if (!String.valueOf(userId).equals(jwt.getSubject())) {
+                  problem = "That token is another user's";
+                } else if (jwt.getTokenID() == null
+                    || revocations.check(jwt.getTokenID(), userId) != TokenState.VALID) {
+                  problem = "That token is no longer valid";
+                } else {
+                  session.jti = jwt.getTokenID();
+                  session.expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
+                  reply.accept(ChatFrame.refreshed(session.expiresAt));
+                  return;
+                }
+              } catch (ParseException e) {
+                problem = "That token is not valid (expired, malformed or not signed by Huddle)";
+              } catch (RuntimeException e) {
+                problem = "The token cannot be checked right now: try again shortly";
+              }
+              reply.accept(ChatFrame.error(problem));
+            });
   }
 
   /** Closes sockets whose token has expired (plus the clock-skew allowance). */

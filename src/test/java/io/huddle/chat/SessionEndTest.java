@@ -3,7 +3,9 @@ package io.huddle.chat;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,47 @@ class SessionEndTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(3))
         .until(() -> given().auth().oauth2(bob.token()).get("/api/v1/user/me").statusCode() == 401);
+  }
+
+  @Test
+  void aRefreshFrameMovesTheSocketToANewTokenOfTheSameUser() throws Exception {
+    TestUser dan = Api.newUser();
+    TestUser eve = Api.newUser();
+    String room = Api.newRoom(dan);
+    long start = System.nanoTime();
+    String first = Api.login(dan.email(), Api.PASSWORD);
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room).bearer(first))) {
+      ws.nextOfType("history");
+      // Another user's token is refused; the socket stays.
+      ws.send("{\"type\":\"refresh\",\"token\":\"" + eve.token() + "\"}");
+      assertEquals("That token is another user's", ws.nextOfType("error").path("error").asText());
+      ws.send("{\"type\":\"refresh\",\"token\":\"not-a-token\"}");
+      assertTrue(ws.nextOfType("error").path("error").asText().startsWith("That token is not"));
+
+      sleepUntil(start, Duration.ofSeconds(3));
+      io.restassured.response.Response login =
+          given()
+              .contentType("application/json")
+              .body(Map.of("email", dan.email(), "password", Api.PASSWORD))
+              .post("/api/v1/user/login");
+      String second = login.path("accessToken");
+      ws.send("{\"type\":\"refresh\",\"token\":\"" + second + "\"}");
+      JsonNode refreshed = ws.nextOfType("refreshed");
+      assertEquals(
+          Instant.parse(login.path("expiresAt")),
+          Instant.parse(refreshed.path("expiresAt").asText()));
+      // The first token's socket would have closed by now (4 s + 1 s skew + the 1 s sweep).
+      sleepUntil(start, Duration.ofMillis(6500));
+      assertFalse(ws.isClosed(), "the refreshed socket outlives the first token");
+      assertEquals(Sessions.EXPIRED, ws.awaitClose(Duration.ofSeconds(4)));
+    }
+  }
+
+  private static void sleepUntil(long startNanos, Duration after) throws InterruptedException {
+    long left = after.toNanos() - (System.nanoTime() - startNanos);
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
   }
 
   @Test
