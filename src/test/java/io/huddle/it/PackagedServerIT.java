@@ -8,11 +8,13 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Management;
 import io.huddle.support.Metrics;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * native executable in {@code ./mvnw verify -Dnative}. Every part that a native image can break is
  * used once for real: REST and JSON records, bcrypt, SmallRye JWT signing and verification, token
  * revocation, Flyway and Hibernate/Panache, the WebSocket with its pre-encoded Netty fast path,
- * history and catch-up, Micrometer metrics, health, OpenAPI, Swagger UI and the web client's files.
+ * history and catch-up, Micrometer metrics and health (on the management port), OpenAPI, Swagger UI
+ * and the web client's files.
  */
 @QuarkusIntegrationTest
 @WithTestResource(PackagedServerResource.class)
@@ -62,10 +65,27 @@ class PackagedServerIT {
   }
 
   @Test
-  void healthAndDocumentation() {
-    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/health/live").then().statusCode(200);
-    given().get("/q/health/started").then().statusCode(200);
+  void healthAndMetricsOnlyOnTheManagementPort() {
+    assertNotEquals(RestAssured.port, Management.base().getPort());
+    Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    Management.given().get("/q/health/live").then().statusCode(200);
+    Management.given().get("/q/health/started").then().statusCode(200);
+    Management.given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("huddle_connections_open"));
+    // The public port has none of them (nor a redirect to them).
+    for (String path :
+        new String[] {"/q/health", "/q/health/ready", "/q/health/live", "/q/metrics"}) {
+      given().redirects().follow(false).get(path).then().statusCode(404);
+    }
+    // API documentation stays on the public port, where Swagger UI loads it from.
+    Management.given().get("/q/openapi").then().statusCode(404);
+  }
+
+  @Test
+  void documentationAndClientFiles() {
     given()
         .accept(ContentType.JSON)
         .get("/q/openapi")
