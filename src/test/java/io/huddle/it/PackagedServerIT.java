@@ -16,6 +16,7 @@ import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
 import io.huddle.support.Management;
 import io.huddle.support.Metrics;
+import io.huddle.support.SwaggerUiPage;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -23,6 +24,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,7 +94,16 @@ class PackagedServerIT {
         .then()
         .statusCode(200)
         .body(containsString("/api/v1/user/signup"));
-    given().get("/q/swagger-ui/").then().statusCode(200);
+    // Swagger UI as shipped (prod profile): its policy allows every inline script of its page.
+    var swaggerUi = given().get("/q/swagger-ui/").then().statusCode(200).extract();
+    String csp = swaggerUi.header("Content-Security-Policy");
+    List<String> hashes = SwaggerUiPage.inlineScriptHashes(swaggerUi.asString());
+    assertEquals(2, hashes.size(), swaggerUi.asString());
+    for (String hash : hashes) {
+      assertTrue(csp.contains(hash), hash + " is not in " + csp);
+    }
+    assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+    assertEquals("DENY", swaggerUi.header("X-Frame-Options"));
     given().get("/").then().statusCode(200).body(containsString("<html"));
     given().get("/js/main.js").then().statusCode(200);
   }

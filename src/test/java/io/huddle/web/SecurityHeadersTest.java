@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.huddle.support.SwaggerUiPage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.util.List;
@@ -90,6 +91,19 @@ class SecurityHeadersTest {
         served,
         SecurityHeaders.SWAGGER_UI_SCRIPT_HASHES,
         "update SecurityHeaders.SWAGGER_UI_SCRIPT_HASHES to the hashes of the served page");
+  }
+
+  @Test
+  void swaggerUiPolicyAllowsExactlyTheStyleElementItsCodeCreates() {
+    String hashes = "";
+    for (String file : new String[] {"swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}) {
+      String js = given().get("/q/swagger-ui/" + file).then().statusCode(200).extract().asString();
+      hashes += String.join(" ", SwaggerUiPage.styleElementHashes(js));
+    }
+    assertEquals(
+        String.join(" ", SecurityHeaders.SWAGGER_UI_STYLE_HASHES),
+        hashes,
+        "update SecurityHeaders.SWAGGER_UI_STYLE_HASHES to the style elements Swagger UI creates");
   }
 
   @Test
