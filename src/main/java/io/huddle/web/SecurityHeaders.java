@@ -14,9 +14,10 @@ import java.util.List;
  * code, no CDN, no framing, and DOM sinks such as innerHTML are refused outright (Trusted Types),
  * so chat content can only ever reach the page as text.
  *
- * <p>Swagger UI (/q/swagger-ui/) gets a policy of its own: its page runs two inline scripts, which
- * are allowed by their SHA-256 hashes (not 'unsafe-inline'), and it writes innerHTML, so no Trusted
- * Types. Dev UI (dev mode only) runs inline scripts too and gets no CSP.
+ * <p>Swagger UI (/q/swagger-ui/) gets a policy of its own: its page runs two inline scripts and its
+ * code writes one style element, which are allowed by their SHA-256 hashes (not 'unsafe-inline');
+ * it writes innerHTML, so no Trusted Types. Dev UI (dev mode only) runs inline scripts too and gets
+ * no CSP.
  */
 @ApplicationScoped
 public class SecurityHeaders {
