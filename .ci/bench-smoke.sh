@@ -44,31 +44,35 @@ PGOPTIONS="--client-min-messages=warning" psql -q -h 127.0.0.1 -U postgres -v ON
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/privateKey.pem" 2>/dev/null
 openssl pkey -in "$work/privateKey.pem" -pubout -out "$work/publicKey.pem"
 
-# A free port: one that nothing answers on.
-port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 20000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-    port=$candidate
-    break
-  fi
-done
-if [ -z "$port" ]; then
+# Free ports, one that nothing answers on, for HTTP and for the management interface (health).
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 20000))
+    if [ "$candidate" != "${1:-}" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
   echo "bench-smoke: no free port found" >&2
-  exit 1
-fi
+  return 1
+}
+port=$(free_port)
+management_port=$(free_port "$port")
+health_url="http://127.0.0.1:$management_port/q/health/ready"
 
 QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   QUARKUS_DATASOURCE_USERNAME=postgres \
   SMALLRYE_JWT_SIGN_KEY_LOCATION="$work/privateKey.pem" \
   MP_JWT_VERIFY_PUBLICKEY_LOCATION="$work/publicKey.pem" \
   QUARKUS_HTTP_PORT="$port" \
+  QUARKUS_MANAGEMENT_PORT="$management_port" \
   "${server[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 ready=""
 for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then
+  if curl -sf "$health_url" >/dev/null 2>&1; then
     ready=yes
     break
   fi
@@ -83,11 +87,11 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 t2=$(date +%s)
-echo "bench-smoke: server pid $server_pid ready on port $port after $((t2 - t1)) s"
+echo "bench-smoke: server pid $server_pid ready on port $port (management $management_port) after $((t2 - t1)) s"
 
 rc=0
 java -jar bench/target/huddle-bench.jar --preset smoke --url "http://127.0.0.1:$port" \
-  --server-pid "$server_pid" || rc=$?
+  --health-url "$health_url" --server-pid "$server_pid" || rc=$?
 t3=$(date +%s)
 echo "bench-smoke: build $((t1 - t0)) s, server start $((t2 - t1)) s, bench $((t3 - t2)) s"
 if [ "$rc" -ne 0 ]; then

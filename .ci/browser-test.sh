@@ -100,7 +100,11 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 psql -q -d postgres -c "create database \"$DB\""
 DB_CREATED=true
-PORT=${HUDDLE_BROWSER_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+PORT=${HUDDLE_BROWSER_PORT:-$(free_port)}
+# Health and metrics are on the management interface, a port of its own.
+MANAGEMENT_PORT=${HUDDLE_BROWSER_MANAGEMENT_PORT:-$(free_port)}
+while [[ "$MANAGEMENT_PORT" == "$PORT" ]]; do MANAGEMENT_PORT=$(free_port); done
 
 start_server() {
   # The prod profile, as deployed, except: plain http, so the cookie must not be Secure (Chromium
@@ -108,6 +112,8 @@ start_server() {
   # after the restart gets a truncated history and the client must page the rest over REST.
   QUARKUS_HTTP_HOST=127.0.0.1 \
   QUARKUS_HTTP_PORT="$PORT" \
+  QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+  QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
   QUARKUS_DATASOURCE_USERNAME=postgres \
   SMALLRYE_JWT_SIGN_KEY_LOCATION="$WORK/private.pem" \
@@ -119,7 +125,7 @@ start_server() {
     java -jar target/quarkus-app/quarkus-run.jar >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 600); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; then return 0; fi
+    if curl -fs -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready"; then return 0; fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "Huddle exited during start-up" >&2
       return 1
@@ -130,7 +136,7 @@ start_server() {
   return 1
 }
 
-log "starting Huddle on port $PORT with database $DB"
+log "starting Huddle on port $PORT (management $MANAGEMENT_PORT) with database $DB"
 start_server
 log "Huddle is up (pid $SERVER_PID)"
 
@@ -139,7 +145,8 @@ log "unit tests of the client's protocol logic"
 (cd "$TEST_DIR" && node --test --test-timeout=10000 --test-reporter=dot unit/)
 
 log "browser scenario"
-(cd "$TEST_DIR" && HUDDLE_URL="http://127.0.0.1:$PORT/" HUDDLE_CONTROL_DIR="$CONTROL" \
+(cd "$TEST_DIR" && HUDDLE_URL="http://127.0.0.1:$PORT/" \
+  HUDDLE_MANAGEMENT_URL="http://127.0.0.1:$MANAGEMENT_PORT/" HUDDLE_CONTROL_DIR="$CONTROL" \
   HUDDLE_SCREENSHOT_DIR="$OUT/screenshots" CHROMIUM_PATH="$CHROMIUM_PATH" HUDDLE_HISTORY_CATCH_UP_LIMIT=3 \
   exec node chat.browser-test.mjs) &
 TEST_PID=$!
@@ -156,7 +163,7 @@ while kill -0 "$TEST_PID" 2>/dev/null; do
         echo ok >"$CONTROL/done-stop"
         ;;
       start)
-        log "starting Huddle again on port $PORT, same database"
+        log "starting Huddle again on port $PORT (management $MANAGEMENT_PORT), same database"
         if start_server; then echo ok >"$CONTROL/done-start"; else echo failed >"$CONTROL/done-start"; fi
         log "Huddle is up again (pid $SERVER_PID)"
         ;;

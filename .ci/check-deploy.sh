@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks Huddle's deployment artifacts offline: no Docker engine and no cluster are needed, and
 # nothing is downloaded but Debian packages, npm packages and Maven artifacts.
-#   - the Dockerfiles (syntax, non-root numeric USER, EXPOSE 8080),
+#   - the Dockerfiles (syntax, non-root numeric USER, EXPOSE 8080 and 9000),
 #   - docker-compose.yml, also with the native profile (docker-compose v1 `config`),
 #   - the Kustomize targets overlays/jvm, overlays/native and dev, rendered with kubectl and every
-#     object validated against the Kubernetes API schemas (.ci/k8s-validate),
+#     object validated against the Kubernetes API schemas (.ci/k8s-validate), and what they expose:
+#     probes on the management port, which no Service or Ingress reaches (check-exposure.js),
 #   - the validators themselves, on known-broken inputs they must reject.
 # (The native executable itself is built and tested by .ci/run.)
 # Run from anywhere as root on Debian 12 (it installs what is missing). Stops at the first
@@ -88,6 +89,8 @@ node .ci/k8s-validate/validate.js --expect-invalid .ci/k8s-validate/broken/*.yam
   fail "the manifest validator accepted a broken manifest"
 node .ci/k8s-validate/lint-dockerfiles.js --expect-invalid .ci/k8s-validate/broken/Dockerfile.* ||
   fail "the Dockerfile check accepted a broken Dockerfile"
+node .ci/k8s-validate/check-exposure.js --expect-invalid .ci/k8s-validate/broken/exposure/*.yaml ||
+  fail "the exposure check accepted a manifest that probes or exposes the wrong port"
 pass "every broken manifest and Dockerfile was rejected for its stated reason"
 
 step "Dockerfiles"
@@ -101,7 +104,7 @@ docker-compose -f docker-compose.yml config -q || fail "docker-compose config"
 docker-compose -f docker-compose.yml --profile native config -q || fail "docker-compose --profile native config"
 docker-compose -f docker-compose.yml config >"$work/compose.yml"
 node .ci/k8s-validate/check-compose.js "$work/compose.yml" || fail "docker-compose.yml content"
-pass "parses (default and native profile); healthy-wait, env, secrets and profiles as required"
+pass "parses (default and native profile); healthy-wait, env, secrets and profiles as required; management port 9000 on 127.0.0.1 only, healthcheck on it"
 
 step "Kubernetes manifests"
 placeholder kubernetes/base/secrets/db-password
@@ -127,5 +130,9 @@ node .ci/k8s-validate/validate.js "$work"/rendered-overlays-jvm.yaml \
   "$work"/rendered-overlays-native.yaml "$work"/rendered-dev.yaml kubernetes/base/secret.example.yaml ||
   fail "Kubernetes schema validation"
 pass "every rendered object (and secret.example.yaml) matches the Kubernetes 1.27 API schemas"
+node .ci/k8s-validate/check-exposure.js "$work"/rendered-overlays-jvm.yaml \
+  "$work"/rendered-overlays-native.yaml "$work"/rendered-dev.yaml ||
+  fail "Kubernetes exposure check"
+pass "probes on the management port (9000); no Service or Ingress exposes it"
 
 printf 'check-deploy: all %d checks passed in %d s\n' "$checks" "$SECONDS"

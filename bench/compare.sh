@@ -22,8 +22,8 @@
 #   GO_BENCH_ARGS= HUDDLE_BENCH_ARGS= BENCH_ARGS=   extra bench flags: Go only, Huddle only, all
 # e.g. GC settings: JVM_OPTS="-XX:+UseParallelGC" NATIVE_ARGS="-Xmn16m" GO_ENV="GIN_MODE=release GOGC=200"
 # Elsewhere:
-#   PORT=18080  HEALTH_URL=http://127.0.0.1:$PORT/q/health/ready  (Huddle's readiness check, e.g.
-#   on the management port 9000 once it moves there)  SERVER_CPU=0 BENCH_CPU=1  IDLE_WAIT=3 (s
+#   PORT=18080  MANAGEMENT_PORT=19080 (Huddle's health and metrics; its management interface)
+#   HEALTH_URL=http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready  SERVER_CPU=0 BENCH_CPU=1  IDLE_WAIT=3 (s
 #   after ready before reading VmRSS)  READY_TIMEOUT=120 (s)  POLL=0.01 (s between readiness polls)
 #   SEED=/work/shared/seed  PG="-h 127.0.0.1 -p 5432 -U postgres"
 #   REPEAT=1 (bench runs per server; the last one is kept: REPEAT=3 gives a warm server's figure)
@@ -42,7 +42,8 @@ runs=${1:-1}
 out=${2:-bench/target/compare/$(date +%Y%m%d-%H%M%S)}
 presets=${PRESETS:-"S2fixed S4 S3 storm"}
 port=${PORT:-18080}
-health_url=${HEALTH_URL:-http://127.0.0.1:$port/q/health/ready}
+management_port=${MANAGEMENT_PORT:-19080}
+health_url=${HEALTH_URL:-http://127.0.0.1:$management_port/q/health/ready}
 go_url=http://127.0.0.1:18090
 server_cpu=${SERVER_CPU:-0}
 bench_cpu=${BENCH_CPU:-1}
@@ -162,12 +163,17 @@ start_server() {
   case $target in go) listen=18090; url=$go_url/api/v1/ws/getRooms ;; *) listen=$port; url=$health_url ;; esac
   for _ in $(seq 1 100); do port_busy "$listen" || break; sleep 0.1; done
   port_busy "$listen" && die "something already listens on 127.0.0.1:$listen"
+  if [ "$target" != go ]; then
+    for _ in $(seq 1 100); do port_busy "$management_port" || break; sleep 0.1; done
+    port_busy "$management_port" && die "something already listens on 127.0.0.1:$management_port"
+  fi
   local huddle_env=(
     "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db"
     QUARKUS_DATASOURCE_USERNAME=postgres
     "SMALLRYE_JWT_SIGN_KEY_LOCATION=$out/privateKey.pem"
     "MP_JWT_VERIFY_PUBLICKEY_LOCATION=$out/publicKey.pem"
-    "QUARKUS_HTTP_PORT=$port")
+    "QUARKUS_HTTP_PORT=$port"
+    "QUARKUS_MANAGEMENT_PORT=$management_port")
   local cmd
   case $target in
     go) cmd=(env "${go_env[@]}" taskset -c "$server_cpu" "$root/$go_server" "${go_args[@]}") ;;

@@ -6,6 +6,7 @@
 #   bench/measure.sh [RUNS] [OUT]          defaults: 2 runs, bench/target/figures
 #   PRESETS="S4 S2fixed" bench/measure.sh  other presets (default: S3 storm S2fixed S4 S5)
 #   PORT=18080 DB=huddle_bench             the server's port and (throwaway) database
+#   MANAGEMENT_PORT=19080                  its management interface (health, metrics)
 #
 # Needs a JDK 17+, openssl, curl, taskset, jq and the local PostgreSQL (127.0.0.1:5432, user
 # postgres, trust). Every run is bounded: each bench stops by itself (see --max-run).
@@ -18,6 +19,7 @@ runs=${1:-2}
 out=${2:-bench/target/figures}
 presets=${PRESETS:-"S3 storm S2fixed S4 S5"}
 port=${PORT:-18080}
+management_port=${MANAGEMENT_PORT:-19080}
 db=${DB:-huddle_bench}
 server_cpu=${SERVER_CPU:-0}
 bench_cpu=${BENCH_CPU:-1}
@@ -57,17 +59,19 @@ for run in $(seq 1 "$runs"); do
     SMALLRYE_JWT_SIGN_KEY_LOCATION="$out_abs/privateKey.pem" \
     MP_JWT_VERIFY_PUBLICKEY_LOCATION="$out_abs/publicKey.pem" \
     QUARKUS_HTTP_PORT="$port" \
+    QUARKUS_MANAGEMENT_PORT="$management_port" \
     taskset -c "$server_cpu" java -jar target/quarkus-app/quarkus-run.jar >"$out/server-$run.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
+    curl -sf "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
   echo "run $run: server pid $server_pid on CPU $server_cpu"
   for p in $presets; do
     rc=0
     taskset -c "$bench_cpu" java -jar bench/target/huddle-bench.jar --preset "$p" \
-      --url "http://127.0.0.1:$port" --server-pid "$server_pid" \
+      --url "http://127.0.0.1:$port" --health-url "http://127.0.0.1:$management_port/q/health/ready" \
+      --server-pid "$server_pid" \
       --user-cache "$out/users.json" --json "$out/$p-$run.json" >"$out/$p-$run.txt" 2>&1 || rc=$?
     echo "run $run: $p exit $rc ($(grep -m1 '^RESULT' "$out/$p-$run.txt" || echo 'no result'))"
   done

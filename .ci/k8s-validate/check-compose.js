@@ -12,6 +12,15 @@ const config = YAML.parse(fs.readFileSync(process.argv[2], "utf8"));
 const services = config.services || {};
 const problems = [];
 const expect = (ok, message) => ok || problems.push(message);
+// A published port as {host_ip, published, target}: `config` writes the long form, except for an
+// entry with a host address, which it leaves as "[host_ip:]published:target[/protocol]".
+const portOf = (p) => {
+  if (typeof p !== "string") return { host_ip: p.host_ip, published: p.published, target: Number(p.target) };
+  const parts = p.replace(/\/(tcp|udp)$/, "").split(":");
+  const target = Number(parts.pop());
+  const published = parts.pop();
+  return { host_ip: parts.pop(), published, target };
+};
 
 expect(
   JSON.stringify(Object.keys(services).sort()) === JSON.stringify(["huddle", "huddle-native", "postgres", "redis"]),
@@ -35,8 +44,20 @@ for (const [name, dockerfile] of Object.entries(dockerfiles)) {
     const file = String((s.environment || {})[location]);
     expect(secrets.some((x) => file === `/run/secrets/${x}`), `${name}: ${location}=${file} is not a mounted secret`);
   }
-  expect((s.ports || []).some((p) => p.target === 8080), `${name} does not publish port 8080`);
+  const ports = (s.ports || []).map(portOf);
+  expect(ports.some((p) => p.target === 8080), `${name} does not publish port 8080`);
+  // Health and metrics (the management interface, 9000) reach the host's loopback at most.
+  for (const p of ports) {
+    if (p.target === 9000) {
+      expect(p.host_ip === "127.0.0.1", `${name} publishes the management port 9000 on ${p.host_ip || "every address"}`);
+    }
+  }
 }
+const test = JSON.stringify(((services.huddle || {}).healthcheck || {}).test || "");
+expect(
+  test.includes("/dev/tcp/127.0.0.1/9000") && test.includes("/q/health/ready"),
+  `huddle's healthcheck does not probe readiness on the management port 9000: ${test}`,
+);
 expect(!services.huddle || !services.huddle.profiles, "huddle must start without a profile");
 expect(((services["huddle-native"] || {}).profiles || []).includes("native"), "huddle-native is not in the native profile");
 for (const name of ["postgres", "redis"]) {

@@ -3,7 +3,8 @@
 // Checks Dockerfiles offline: the syntax checks of dockerfile-utils (the linter behind the
 // VS Code Dockerfile support; errors and warnings both fail), and two rules of ours for the
 // image that runs: it ends as a numeric, non-root USER (Kubernetes' runAsNonRoot can only
-// verify a numeric one) and it EXPOSEs 8080.
+// verify a numeric one) and it EXPOSEs 8080 (HTTP) and 9000 (the management interface: health and
+// metrics, which Compose's healthcheck and the Kubernetes probes use).
 //
 //   node lint-dockerfiles.js FILE...                    every file must pass
 //   node lint-dockerfiles.js --expect-invalid FILE...   every file must fail, for the reason in
@@ -41,7 +42,9 @@ function problemsOf(text) {
   if (user === undefined) problems.push("final stage: no USER (the image would run as root)");
   else if (!/^[0-9]+$/.test(user) || Number(user) === 0) problems.push(`final stage: USER ${user} is not a numeric non-root UID`);
   const ports = finalStage.filter(([k]) => k === "EXPOSE").flatMap(([, a]) => a.split(/\s+/));
-  if (!ports.some((p) => p === "8080" || p === "8080/tcp")) problems.push("final stage: no EXPOSE 8080");
+  for (const port of ["8080", "9000"]) {
+    if (!ports.some((p) => p === port || p === `${port}/tcp`)) problems.push(`final stage: no EXPOSE ${port}`);
+  }
   return { problems, summary: `USER ${user}, EXPOSE ${ports.join(" ")}` };
 }
 

@@ -10,11 +10,11 @@ for mode in on off; do
     for s in 100; do
       clients=20; rooms=1; [ $s -gt 20 ] && { clients=$s; rooms=$((s/20)); }
       rate=$((s*10))
-      taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19080 --server-pid $pid \
+      taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19080 --health-url http://127.0.0.1:20080/q/health/ready --server-pid $pid \
         --rooms $rooms --clients $clients --users $clients --senders $s --rate $rate --size 100 \
         --warmup 20s --measure 20s --drain 3s --user-cache /tmp/perf/dur/users-$db.json --json $out/$mode-s$s-$run.json > $out/$mode-s$s-$run.txt 2>&1
       echo "$mode s=$s run $run rc=$? $(grep -m1 'ack latency' $out/$mode-s$s-$run.txt)"
-      curl -s http://127.0.0.1:19080/q/metrics | grep -E '^huddle_messages_(received|delivered)_total' > $out/$mode-s$s-$run.metrics
+      curl -s http://127.0.0.1:20080/q/metrics | grep -E '^huddle_messages_(received|delivered)_total' > $out/$mode-s$s-$run.metrics
     done
   done
   /tmp/perf/stop.sh dur-$mode

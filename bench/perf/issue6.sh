@@ -18,11 +18,11 @@ start() { # name db [java]
 }
 bench() { # tag db args...
   local tag=$1 db=$2; shift 2
-  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:$port --server-pid $pid \
+  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:$port --health-url http://127.0.0.1:$((port + 1000))/q/health/ready --server-pid $pid \
     --user-cache $out/users-$db.json --json $out/$tag.json "$@" > $out/$tag.txt 2>&1
   echo "$tag rc=$? | $(grep -E '^ +[0-9]+ ' $out/$tag.txt | tail -1 | tr -s ' ') | $(grep -o 'other processes took at least [0-9.]* %' $out/$tag.txt | tail -1)"
 }
-metrics() { curl -s http://127.0.0.1:$port/q/metrics | grep -E '^huddle_(messages_(stored|write_batches|write_resend_batches|rejected)|slow_consumer)' | tr '\n' ' '; echo; }
+metrics() { curl -s http://127.0.0.1:$((port + 1000))/q/metrics | grep -E '^huddle_(messages_(stored|write_batches|write_resend_batches|rejected)|slow_consumer)' | tr '\n' ' '; echo; }
 
 groups=${*:-s2 jdk25 idle lat ramp1 ramp2 overload}
 for g in $groups; do
@@ -56,7 +56,7 @@ for g in $groups; do
           else args="--rooms 50 --clients 200 --users 100 --senders 200 --rate 8000 --warmup 20s --measure 20s --drain 20s"; fi
           (sleep 30; for i in $(seq 1 20); do
              u=$(jq -r '.users[0].email' $out/users-huddle_i6_ov.json); pw=$(jq -r '.users[0].password' $out/users-huddle_i6_ov.json)
-             h=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 http://127.0.0.1:$port/q/health/ready)
+             h=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 http://127.0.0.1:$((port + 1000))/q/health/ready)
              l=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Content-Type: application/json' \
                  -d "{\"email\":\"$u\",\"password\":\"$pw\"}" http://127.0.0.1:$port/api/v1/user/login)
              echo "probe $i health $h login $l rss_kib $(awk '/VmRSS/{print $2}' /proc/$pid/status)"; sleep 1; done) > $out/ov-$shape-probe.txt &

@@ -6,7 +6,7 @@ B="--rooms 1 --clients 500 --users 50 --senders 5 --rate 20 --ramp --ramp-factor
 for run in 1 2; do
   # one node
   pid=$(/tmp/perf/start.sh one 19081 huddle_perf_c 0)
-  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19081 --server-pid $pid $B \
+  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19081 --health-url http://127.0.0.1:20081/q/health/ready --server-pid $pid $B \
     --user-cache $out/users-one.json --json $out/one-$run.json > $out/one-$run.txt 2>&1
   echo "one run $run rc=$?"; /tmp/perf/stop.sh one
   # two nodes
@@ -14,10 +14,10 @@ for run in 1 2; do
   p1=$(/tmp/perf/start.sh n1 19082 huddle_perf_c 0)
   p2=$(/tmp/perf/start.sh n2 19083 huddle_perf_c 0)
   unset HUDDLE_BROKER QUARKUS_REDIS_HOSTS HUDDLE_CLUSTER_KEY_PREFIX
-  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19082,http://127.0.0.1:19083 --server-pid $p1,$p2 $B \
+  taskset -c 1 java -jar bench/target/huddle-bench.jar --url http://127.0.0.1:19082,http://127.0.0.1:19083 --health-url http://127.0.0.1:20082/q/health/ready --server-pid $p1,$p2 $B \
     --user-cache $out/users-two.json --json $out/two-$run.json > $out/two-$run.txt 2>&1
   echo "two run $run rc=$?"
-  for n in n1 n2; do curl -s http://127.0.0.1:$([ $n = n1 ] && echo 19082 || echo 19083)/q/metrics | grep -E '^huddle_(messages_delivered_total|connections_open|messages_gap_filled_total|cluster_publish_failures_total|cluster_redis_errors_total)' > $out/two-$run-$n.metrics; done
+  for n in n1 n2; do curl -s http://127.0.0.1:$([ $n = n1 ] && echo 20082 || echo 20083)/q/metrics | grep -E '^huddle_(messages_delivered_total|connections_open|messages_gap_filled_total|cluster_publish_failures_total|cluster_redis_errors_total)' > $out/two-$run-$n.metrics; done
   /tmp/perf/stop.sh n1; /tmp/perf/stop.sh n2
 done
 echo ALLDONE

@@ -3,8 +3,8 @@
 # so that docs/grafana/render.mjs can draw the dashboard from a real run without a Prometheus.
 #
 #   docs/grafana/scrape.sh OUT_DIR URL [URL...]
-#     URL       the full metrics URL of each node, e.g. http://127.0.0.1:8080/q/metrics
-#               (a parameter because health and metrics may move to the management port 9000)
+#     URL       the full metrics URL of each node, on its management interface, e.g.
+#               http://127.0.0.1:9000/q/metrics (the HTTP port 8080 does not serve metrics)
 #   SCRAPE_INTERVAL=1     seconds between scrape rounds (integer)
 #   SCRAPE_DURATION=0     stop after this many seconds (0: until SIGINT/SIGTERM)
 #   SCRAPE_TIMEOUT=2      per-request timeout in seconds

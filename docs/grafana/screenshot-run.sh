@@ -12,10 +12,9 @@
 #   docs/grafana/screenshot-run.sh [OUT_DIR]        default bench/target/dashboard-run
 #
 #   PORT_A=28480 PORT_B=28481 REDIS_PORT=28479 DB=huddle_dashboard   ports and throwaway database
+#   MANAGEMENT_PORTS=28482,28483 the nodes' management interfaces (QUARKUS_MANAGEMENT_PORT), where
+#                                the metrics are scraped and health is probed
 #   METRICS_PATH=/q/metrics      path of the metrics (and HEALTH_PATH=/q/health/ready)
-#   MANAGEMENT_PORTS=9000,9001   scrape (and probe health on) these ports instead of the HTTP ports,
-#                                set as QUARKUS_MANAGEMENT_PORT per node (for a build with the
-#                                management interface enabled)
 #   RENDER=0                     only collect; render later with docs/grafana/render.mjs
 #
 # Needs a JDK 17+, openssl, curl, psql, redis-server, node 18+ and (for the PNG) chromium, plus
@@ -37,9 +36,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out/scrapes"
 
-for p in "$port_a" "$port_b" "$redis_port"; do
+IFS=, read -r -a mgmt <<<"${MANAGEMENT_PORTS:-28482,28483}"
+for p in "$port_a" "$port_b" "$redis_port" "${mgmt[0]}" "${mgmt[1]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    echo "screenshot-run: port $p is in use; set PORT_A, PORT_B, REDIS_PORT" >&2
+    echo "screenshot-run: port $p is in use; set PORT_A, PORT_B, REDIS_PORT, MANAGEMENT_PORTS" >&2
     exit 1
   fi
 done
@@ -80,29 +80,22 @@ openssl pkey -in "$out/privateKey.pem" -pubout -out "$out/publicKey.pem"
 rm -f "$out/users.json"
 start_redis
 
-IFS=, read -r -a mgmt <<<"${MANAGEMENT_PORTS:-}"
 ports=("$port_a" "$port_b")
 metrics_urls=()
 health_urls=()
 for i in 0 1; do
-  extra=()
-  probe_port=${ports[$i]}
-  if [ -n "${mgmt[$i]:-}" ]; then
-    extra=(QUARKUS_MANAGEMENT_PORT="${mgmt[$i]}")
-    probe_port=${mgmt[$i]}
-  fi
   env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
     QUARKUS_DATASOURCE_USERNAME=postgres \
     SMALLRYE_JWT_SIGN_KEY_LOCATION="$out/privateKey.pem" \
     MP_JWT_VERIFY_PUBLICKEY_LOCATION="$out/publicKey.pem" \
     QUARKUS_HTTP_PORT="${ports[$i]}" \
+    QUARKUS_MANAGEMENT_PORT="${mgmt[$i]}" \
     HUDDLE_BROKER=redis \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" \
-    "${extra[@]}" \
     java -jar target/quarkus-app/quarkus-run.jar >"$out/server-$i.log" 2>&1 &
   pids+=($!)
-  metrics_urls+=("http://127.0.0.1:$probe_port$metrics_path")
-  health_urls[$i]="http://127.0.0.1:$probe_port$health_path"
+  metrics_urls+=("http://127.0.0.1:${mgmt[$i]}$metrics_path")
+  health_urls[$i]="http://127.0.0.1:${mgmt[$i]}$health_path"
 done
 for i in 0 1; do
   ok=""
@@ -116,7 +109,7 @@ for i in 0 1; do
     exit 1
   fi
 done
-echo "screenshot-run: nodes ready on ports ${ports[*]}, scraping ${metrics_urls[*]}"
+echo "screenshot-run: nodes ready on ports ${ports[*]} (management ${mgmt[*]}), scraping ${metrics_urls[*]}"
 
 "$root/docs/grafana/scrape.sh" "$out/scrapes" "${metrics_urls[@]}" 2>"$out/scrape.log" &
 scraper=$!
@@ -127,7 +120,7 @@ server_pids="${pids[0]},${pids[1]}"
 rc=0
 java -jar bench/target/huddle-bench.jar --preset S4 --rooms 4 --clients 80 --users 50 \
   --senders 12 --rate 500 --warmup 5 --measure 40 --drain 5 --url "$urls" \
-  --server-pid "$server_pids" --user-cache "$out/users.json" --json "$out/S4.json" \
+  --health-url "${health_urls[0]}" --server-pid "$server_pids" --user-cache "$out/users.json" --json "$out/S4.json" \
   >"$out/S4.txt" 2>"$out/S4.log" &
 bench=$!
 # Once the bench starts sending (warm-up): refused frames on node A, and 15 s later an 8 s Redis
@@ -150,8 +143,8 @@ echo "screenshot-run: S4-like run exit $rc ($(grep -m1 '^RESULT' "$out/S4.txt" |
 
 rc=0
 java -jar bench/target/huddle-bench.jar --preset S5 --warmup 5 --measure 15 --drain 5 \
-  --url "$urls" --server-pid "$server_pids" --user-cache "$out/users.json" \
-  --json "$out/S5.json" >"$out/S5.txt" 2>"$out/S5.log" || rc=$?
+  --url "$urls" --health-url "${health_urls[0]}" --server-pid "$server_pids" \
+  --user-cache "$out/users.json" --json "$out/S5.json" >"$out/S5.txt" 2>"$out/S5.log" || rc=$?
 echo "screenshot-run: S5 exit $rc ($(grep -m1 '^RESULT' "$out/S5.txt" || echo 'no result'))"
 sleep 5 # the tail: back to idle
 

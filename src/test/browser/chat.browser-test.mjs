@@ -13,6 +13,8 @@ import { chromium } from 'playwright-core';
 import { elapsed, eventually, openSocket, restLogin, serverControl, step } from './lib/support.mjs';
 
 const BASE = process.env.HUDDLE_URL ?? 'http://127.0.0.1:8080/';
+// Health and metrics: the management interface (its own port); checked when given.
+const MANAGEMENT = process.env.HUDDLE_MANAGEMENT_URL;
 const SHOTS = process.env.HUDDLE_SCREENSHOT_DIR ?? 'screenshots';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -138,26 +140,83 @@ let bob;
 let failed = false;
 
 try {
-  await step('security headers on the page, its assets and the API; none on Swagger UI', async () => {
+  await step('security headers on the page, its assets and the API; Swagger UI has its own policy', async () => {
     for (const file of ['', 'js/main.js', 'css/app.css', 'api/v1/user/me']) {
       const res = await fetch(new URL(file, BASE));
       const csp = res.headers.get('content-security-policy') ?? '';
       assert.match(csp, /default-src 'self'/, `CSP on /${file}`);
       assert.match(csp, /connect-src 'self'/);
+      assert.match(csp, /frame-ancestors 'none'/);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', `X-Frame-Options on /${file}`);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `nosniff on /${file}`);
       assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     }
-    const swagger = await fetch(new URL('q/swagger-ui/', BASE));
-    assert.equal(swagger.status, 200);
-    assert.equal(swagger.headers.get('content-security-policy'), null);
+    for (const file of ['q/swagger-ui/', 'q/swagger-ui/swagger-ui-bundle.js']) {
+      const res = await fetch(new URL(file, BASE));
+      assert.equal(res.status, 200, file);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /frame-ancestors 'none'/, `CSP on /${file}`);
+      assert.match(csp, /script-src 'self' 'sha256-[^']+' 'sha256-[^']+'(;|$)/, 'inline scripts allowed by hash only');
+      assert.match(csp, /connect-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|http/);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', `X-Frame-Options on /${file}`);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `nosniff on /${file}`);
+    }
   });
 
-  await step('Swagger UI still renders (it runs inline scripts, so it has no CSP)', async () => {
+  await step('health and metrics answer on the management port only', async () => {
+    for (const file of ['q/health', 'q/health/ready', 'q/metrics']) {
+      const res = await fetch(new URL(file, BASE), { redirect: 'manual' });
+      assert.equal(res.status, 404, `/${file} on the public port`);
+    }
+    if (MANAGEMENT) {
+      const ready = await fetch(new URL('q/health/ready', MANAGEMENT));
+      assert.equal(ready.status, 200);
+      assert.equal((await ready.json()).status, 'UP');
+      const metrics = await fetch(new URL('q/metrics', MANAGEMENT));
+      assert.equal(metrics.status, 200);
+      assert.match(await metrics.text(), /^huddle_connections_open /m);
+    }
+  });
+
+  await step('Swagger UI renders under its policy, without a single violation, and refuses to be framed', async () => {
     const context = await browser.newContext();
+    await context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
     const page = await context.newPage();
-    await page.goto(new URL('q/swagger-ui/', BASE).href);
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
+    const swagger = new URL('q/swagger-ui/', BASE).href;
+    await page.goto(swagger);
     await page.getByText('Huddle API').first().waitFor({ timeout: 15000 });
+    // The operations come from /q/openapi (connect-src 'self'); open one to render its models.
+    const signup = page.locator('.opblock-summary-path', { hasText: '/api/v1/user/signup' }).first();
+    await signup.waitFor({ timeout: 15000 });
+    await signup.click();
+    await page.locator('.opblock-body').first().waitFor({ timeout: 15000 });
+    // The logo link is written by the second inline script: it ran.
+    await page.locator('#swaggerUiLogoLink').waitFor({ timeout: 5000 });
+    await page.waitForTimeout(500);
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual(violations, [], 'CSP violations on Swagger UI');
+    assert.deepEqual(problems, [], 'console errors on Swagger UI');
+
+    // A page elsewhere that frames Swagger UI gets an empty frame (frame-ancestors 'none').
+    const framer = await context.newPage();
+    const refused = [];
+    framer.on('console', (m) => { if (/frame-ancestors|Refused to frame/i.test(m.text())) refused.push(m.text()); });
+    await framer.setContent(`<iframe id="f" src="${swagger}" width="800" height="600"></iframe>`);
+    await eventually(() => assert.ok(refused.length > 0, 'Chromium reports the refused frame'), { timeout: 10000 });
+    const frame = framer.frames().find((f) => f !== framer.mainFrame());
+    assert.equal(await frame.locator('#swagger-ui').count(), 0, 'Swagger UI must not render in a frame');
     await context.close();
   });
 

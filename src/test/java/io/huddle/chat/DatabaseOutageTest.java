@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.devdb.EmbeddedDatabaseConfigSourceFactory.EmbeddedDatabase;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Management;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +86,7 @@ class DatabaseOutageTest {
 
       EmbeddedDatabase.stop();
       try {
-        given().get("/q/health/ready").then().statusCode(503);
+        Management.given().get("/q/health/ready").then().statusCode(503);
         a.send(frame("during", "k2"));
         JsonNode error = a.next(f -> !"message".equals(f.path("type").asText()));
         assertEquals("error", error.path("type").asText(), error.toString());
@@ -98,7 +99,7 @@ class DatabaseOutageTest {
       }
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> given().get("/q/health/ready").statusCode() == 200);
+          .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
 
       // The same connection works again; the client resends what was refused.
       a.send(frame("during", "k2"));

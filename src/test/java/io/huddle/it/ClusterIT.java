@@ -176,13 +176,13 @@ class ClusterIT {
       redis.kill();
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> node2.status("/q/health/ready") == 503);
+          .until(() -> node2.managementStatus("/q/health/ready") == 503);
       Thread.sleep(1000);
       redis.launch();
       sending.get();
       Awaitility.await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> node2.status("/q/health/ready") == 200);
+          .until(() -> node2.managementStatus("/q/health/ready") == 200);
 
       TreeSet<Long> acked = new TreeSet<>();
       List<Long> aliceSeqs = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.huddle.it;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -70,6 +72,27 @@ final class ItEnvironment {
   /** The native executable Failsafe was told about (the Quarkus convention's property). */
   static Path nativeExecutable() {
     return Path.of(System.getProperty("native.image.path", "target/huddle-1.0.0-SNAPSHOT-runner"));
+  }
+
+  /**
+   * Distinct free ports, all found while every one of them is still held (so no two are the same).
+   */
+  static int[] freePorts(int count) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
+    }
   }
 
   private static String pem(String type, byte[] der) {

@@ -8,12 +8,15 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Management;
 import io.huddle.support.Metrics;
+import io.huddle.support.SwaggerUiPage;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -21,6 +24,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * native executable in {@code ./mvnw verify -Dnative}. Every part that a native image can break is
  * used once for real: REST and JSON records, bcrypt, SmallRye JWT signing and verification, token
  * revocation, Flyway and Hibernate/Panache, the WebSocket with its pre-encoded Netty fast path,
- * history and catch-up, Micrometer metrics, health, OpenAPI, Swagger UI and the web client's files.
+ * history and catch-up, Micrometer metrics and health (on the management port), OpenAPI, Swagger UI
+ * and the web client's files.
  */
 @QuarkusIntegrationTest
 @WithTestResource(PackagedServerResource.class)
@@ -62,17 +67,43 @@ class PackagedServerIT {
   }
 
   @Test
-  void healthAndDocumentation() {
-    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/health/live").then().statusCode(200);
-    given().get("/q/health/started").then().statusCode(200);
+  void healthAndMetricsOnlyOnTheManagementPort() {
+    assertNotEquals(RestAssured.port, Management.base().getPort());
+    Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    Management.given().get("/q/health/live").then().statusCode(200);
+    Management.given().get("/q/health/started").then().statusCode(200);
+    Management.given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("huddle_connections_open"));
+    // The public port has none of them (nor a redirect to them).
+    for (String path :
+        new String[] {"/q/health", "/q/health/ready", "/q/health/live", "/q/metrics"}) {
+      given().redirects().follow(false).get(path).then().statusCode(404);
+    }
+    // API documentation stays on the public port, where Swagger UI loads it from.
+    Management.given().get("/q/openapi").then().statusCode(404);
+  }
+
+  @Test
+  void documentationAndClientFiles() {
     given()
         .accept(ContentType.JSON)
         .get("/q/openapi")
         .then()
         .statusCode(200)
         .body(containsString("/api/v1/user/signup"));
-    given().get("/q/swagger-ui/").then().statusCode(200);
+    // Swagger UI as shipped (prod profile): its policy allows every inline script of its page.
+    var swaggerUi = given().get("/q/swagger-ui/").then().statusCode(200).extract();
+    String csp = swaggerUi.header("Content-Security-Policy");
+    List<String> hashes = SwaggerUiPage.inlineScriptHashes(swaggerUi.asString());
+    assertEquals(2, hashes.size(), swaggerUi.asString());
+    for (String hash : hashes) {
+      assertTrue(csp.contains(hash), hash + " is not in " + csp);
+    }
+    assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+    assertEquals("DENY", swaggerUi.header("X-Frame-Options"));
     given().get("/").then().statusCode(200).body(containsString("<html"));
     given().get("/js/main.js").then().statusCode(200);
   }

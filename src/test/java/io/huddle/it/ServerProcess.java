@@ -1,7 +1,6 @@
 package io.huddle.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,20 +24,25 @@ public final class ServerProcess implements AutoCloseable {
 
   private final String name;
   private final int port;
+  private final int managementPort;
   private final Map<String, String> env;
   private final Path log;
   private Process process;
 
-  private ServerProcess(String name, int port, Map<String, String> env) {
+  private ServerProcess(String name, int[] ports, Map<String, String> env) {
     this.name = name;
-    this.port = port;
+    this.port = ports[0];
+    this.managementPort = ports[1];
     this.env = env;
     this.log = Path.of("target/it-logs/" + name + ".log");
   }
 
   /** Starts a server and waits until it is ready. */
   public static ServerProcess start(String name, Map<String, String> extraEnv) throws Exception {
-    ServerProcess server = new ServerProcess(name, freePort(), environment(extraEnv));
+    // Its own HTTP and management ports: several servers (and the packaged server of
+    // PackagedServerIT) run at once, so neither may be Quarkus' fixed default.
+    ServerProcess server =
+        new ServerProcess(name, ItEnvironment.freePorts(2), environment(extraEnv));
     server.launch();
     return server;
   }
@@ -52,12 +56,6 @@ public final class ServerProcess implements AutoCloseable {
     Map<String, String> env = new HashMap<>(ItEnvironment.variables());
     env.putAll(extra);
     return env;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private void launch() throws Exception {
@@ -77,6 +75,7 @@ public final class ServerProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
     process = builder.start();
     awaitReady(Duration.ofSeconds(60));
   }
@@ -97,12 +96,26 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
-  /** HTTP status of GET path (no body), or -1 when the server does not answer. */
+  /** The management interface (health, metrics): its own port, as in production. */
+  public URI management() {
+    return URI.create("http://127.0.0.1:" + managementPort + "/");
+  }
+
+  /** HTTP status of GET path (no body) on the HTTP port, or -1 when the server does not answer. */
   public int status(String path) {
+    return status(base().resolve(path));
+  }
+
+  /** HTTP status of GET path on the management port, e.g. {@code /q/health/ready}; -1 if none. */
+  public int managementStatus(String path) {
+    return status(management().resolve(path));
+  }
+
+  private static int status(URI uri) {
     try {
       return HttpClient.newHttpClient()
           .send(
-              HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(2)).build(),
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
@@ -119,7 +132,7 @@ public final class ServerProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited at start; see " + log.toAbsolutePath());
       }
-      if (status("/q/health/ready") == 200) {
+      if (managementStatus("/q/health/ready") == 200) {
         return;
       }
       Thread.sleep(100);

@@ -75,7 +75,7 @@ class ShutdownIT {
       // Readiness goes DOWN and new sockets are refused while the open ones still work.
       Awaitility.await()
           .atMost(Duration.ofSeconds(2))
-          .until(() -> server.status("/q/health/ready") == 503);
+          .until(() -> server.managementStatus("/q/health/ready") == 503);
       assertFalse(a.isClosed(), "sockets stay open during the shutdown delay");
       assertEquals(
           503,

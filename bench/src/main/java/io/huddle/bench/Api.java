@@ -62,12 +62,20 @@ final class Api {
     URI uri =
         target == Options.Target.GO
             ? base.resolve("/api/v1/ws/getRooms")
-            : health != null ? health : base.resolve("/q/health/ready");
+            : health != null ? health : defaultHealth(base);
     HttpResponse<String> r =
         send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
     }
+  }
+
+  /**
+   * Huddle serves health on its management interface, not on the HTTP port: Quarkus' default
+   * management port 9000 on the same host.
+   */
+  static URI defaultHealth(URI base) {
+    return URI.create("http://" + base.getHost() + ":9000/q/health/ready");
   }
 
   /**

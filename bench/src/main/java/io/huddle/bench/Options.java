@@ -39,7 +39,10 @@ final class Options {
   Target target = Target.HUDDLE;
   URI url = URI.create("http://127.0.0.1:8080");
 
-  /** Huddle's readiness check; null = /q/health/ready on the first --url. */
+  /**
+   * Huddle's readiness check; null = /q/health/ready on the management port (9000, Quarkus'
+   * default) of the first --url's host.
+   */
   URI healthUrl;
 
   /**
@@ -502,7 +505,8 @@ final class Options {
                                         flight unless --connect-parallel says otherwise
           --url http://127.0.0.1:8080   server base URL; a comma-separated list spreads the
                                         clients (senders too) round-robin over several nodes
-          --health-url URL              Huddle's readiness check (default: <url>/q/health/ready)
+          --health-url URL              Huddle's readiness check, on its management port
+                                        (default: http://<url's host>:9000/q/health/ready)
           --users K  --rooms R  --clients N  --senders S
           --rate MSG_PER_S              overall open-loop send rate (all senders together)
           --size BYTES                  content size in UTF-8 bytes (default 100)
