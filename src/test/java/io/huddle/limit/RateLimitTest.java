@@ -44,8 +44,10 @@ class RateLimitTest {
           Map.entry("huddle.limits.logins-per-address", "5/1H burst 5"),
           Map.entry("huddle.limits.signups-per-address", "3/1H burst 3"),
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
-          Map.entry("huddle.limits.messages-per-connection", "2/1S burst 5"),
-          Map.entry("huddle.limits.messages-per-user", "1/1S burst 8"),
+          // Slow refills, so that a loaded machine sending the frames slowly does not refill a
+          // token.
+          Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
+          Map.entry("huddle.limits.messages-per-user", "1/5S burst 8"),
           Map.entry("huddle.limits.close-after-refused", "3"),
           Map.entry("huddle.limits.sockets-per-user", "2"),
           Map.entry("huddle.limits.pings-per-connection", "1/1S burst 5"),
@@ -227,7 +229,7 @@ class RateLimitTest {
               .sorted()
               .toList());
       long retryAfterMs = refused.path("retryAfterMs").asLong();
-      assertTrue(retryAfterMs > 0 && retryAfterMs <= 1000, refused.toString());
+      assertTrue(retryAfterMs > 0 && retryAfterMs <= 2000, refused.toString());
 
       sleep(Duration.ofMillis(retryAfterMs + 50));
       ws.send(frame("m7"));

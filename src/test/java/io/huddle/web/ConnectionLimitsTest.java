@@ -32,7 +32,7 @@ class ConnectionLimitsTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "quarkus.http.idle-timeout", "2S",
+          "quarkus.http.idle-timeout", "3S",
           "quarkus.http.limits.max-connections", "20");
     }
   }
@@ -66,27 +66,50 @@ class ConnectionLimitsTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /** Whether the server has closed the socket (a short read: end of stream or a reset). */
+  private static boolean isClosed(Socket socket) throws IOException {
+    socket.setSoTimeout(20);
+    try {
+      return socket.getInputStream().read() < 0;
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
   @Test
   void anUnfinishedRequestIsClosedAfterTheIdleTimeout() throws IOException {
     try (Socket socket = partialRequest()) {
-      long closedAfter = millisUntilClosed(socket, 6000);
-      assertTrue(closedAfter >= 1500, "closed after " + closedAfter + " ms");
+      long closedAfter = millisUntilClosed(socket, 8000);
+      assertTrue(closedAfter >= 2500, "closed after " + closedAfter + " ms");
     }
   }
 
   @Test
   void theNodeRefusesConnectionsBeyondItsCapAndRecovers() throws IOException {
-    List<Socket> held = new ArrayList<>();
+    List<Socket> opened = new ArrayList<>();
     try {
-      for (int i = 0; i < 20; i++) {
-        held.add(partialRequest());
+      // 25 against a cap of 20 (plus whatever else is open): the server closes the ones over the
+      // cap at once. Which ones is a race between event loops, so count them rather than expect
+      // the last to be the one.
+      for (int i = 0; i < 25; i++) {
+        opened.add(partialRequest());
       }
-      // One more is accepted by the kernel and closed by the server at once.
-      try (Socket extra = partialRequest()) {
-        assertTrue(millisUntilClosed(extra, 1500) < 1500);
+      int closed = 0;
+      long deadline = System.nanoTime() + 1_500_000_000L; // well before the 3 s idle timeout
+      List<Socket> open = new ArrayList<>(opened);
+      while (!open.isEmpty() && System.nanoTime() < deadline) {
+        for (var it = open.iterator(); it.hasNext(); ) {
+          if (isClosed(it.next())) {
+            closed++;
+            it.remove();
+          }
+        }
       }
+      assertTrue(closed >= 5 && closed < 25, closed + " of 25 closed at once (cap 20)");
     } finally {
-      for (Socket s : held) {
+      for (Socket s : opened) {
         s.close();
       }
     }
