@@ -66,7 +66,7 @@ public class ChatSocket {
   @OnPingMessage
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
-    if (!quota.ping(connection)) {
+    if (quota.pingCloses(connection)) {
       connection
           .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many pings"))
           .subscribe()

@@ -158,19 +158,19 @@ public class SocketQuota {
   }
 
   /**
-   * A ping from this connection: whether it is within the limit (else close the connection). Call
-   * on the connection's event loop.
+   * A ping from this connection: whether it is the one over the limit, so close the connection now.
+   * True once only: the pings that follow while it closes are dropped without another close (each
+   * close of a closing connection logged a WARN: millions under a ping flood). Call on the
+   * connection's event loop.
    */
-  boolean ping(WebSocketConnection connection) {
+  boolean pingCloses(WebSocketConnection connection) {
     Quota quota = connection.userData().get(QUOTA);
-    if (quota == null || quota.pings == null || quota.pings.tryConsume(1)) {
-      return true;
+    if (quota == null || quota.pings == null || quota.closing || quota.pings.tryConsume(1)) {
+      return false;
     }
-    if (!quota.closing) {
-      quota.closing = true;
-      pings.countRefused();
-    }
-    return false;
+    quota.closing = true;
+    pings.countRefused();
+    return true;
   }
 
   /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */

@@ -1,25 +1,41 @@
 package io.huddle.limit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One token bucket per key (an address, an email, a user), in a bounded cache: a bucket untouched
- * for as long as it takes to refill is dropped, which is the same as keeping it full.
+ * One token bucket per key (an address, an email, a user), in a bounded map: a bucket untouched for
+ * as long as it takes to refill is dropped, which is the same as keeping it full. (A plain map, not
+ * Caffeine: Caffeine picks its node classes by reflection, which failed in the native image.)
  */
 public final class KeyedLimiter {
-  /** Distinct keys kept at once; beyond that the least recently used go first. */
-  private static final long MAX_KEYS = 200_000;
+  /**
+   * Distinct keys kept at once. Past it, buckets idle long enough to be full are dropped first,
+   * then arbitrary ones (they start full again).
+   */
+  static final int MAX_KEYS = 100_000;
+
+  /** A bucket and when it was last used. */
+  private static final class Held {
+    final Bucket bucket;
+    volatile long usedAt;
+
+    Held(Bucket bucket) {
+      this.bucket = bucket;
+    }
+  }
 
   private final String name;
   private final Rate rate;
-  private final Cache<String, Bucket> buckets;
+  private final ConcurrentHashMap<String, Held> buckets = new ConcurrentHashMap<>();
+  private final AtomicBoolean trimming = new AtomicBoolean();
   private final Counter refused;
   private final SharedBuckets shared;
   private final Counter sharedFailures;
@@ -40,8 +56,6 @@ public final class KeyedLimiter {
             .description("Rate-limit checks that fell back to this node's buckets (Redis failed)")
             .tag("limit", name)
             .register(registry);
-    this.buckets =
-        Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(rate.refillTime()).build();
     this.refused =
         Counter.builder("huddle.rate.limited")
             .description("Requests and frames refused by a rate limit")
@@ -145,6 +159,31 @@ public final class KeyedLimiter {
   }
 
   private Bucket bucket(String key) {
-    return buckets.get(key, k -> newBucket());
+    Held held = buckets.computeIfAbsent(key, k -> new Held(newBucket()));
+    long now = System.nanoTime();
+    held.usedAt = now;
+    if (buckets.size() > MAX_KEYS && trimming.compareAndSet(false, true)) {
+      try {
+        trim(now);
+      } finally {
+        trimming.set(false);
+      }
+    }
+    return held.bucket;
+  }
+
+  private void trim(long now) {
+    long full = rate.refillTime().toNanos();
+    buckets.values().removeIf(h -> now - h.usedAt > full);
+    Iterator<Held> rest = buckets.values().iterator();
+    while (buckets.size() > MAX_KEYS * 3 / 4 && rest.hasNext()) {
+      rest.next();
+      rest.remove();
+    }
+  }
+
+  /** Keys held (for tests). */
+  int size() {
+    return buckets.size();
   }
 }

@@ -28,6 +28,20 @@ class KeyedLimiterTest {
   }
 
   @Test
+  void theNumberOfKeysHeldIsBounded() {
+    KeyedLimiter limiter = new KeyedLimiter("test", threeAnHour, new SimpleMeterRegistry());
+    for (int i = 0; i <= KeyedLimiter.MAX_KEYS + 10; i++) {
+      limiter.take("key-" + i);
+    }
+    assertTrue(limiter.size() <= KeyedLimiter.MAX_KEYS, limiter.size() + " keys held");
+    // A key seen just now keeps its state: three taken, the fourth refused.
+    limiter.take("fresh");
+    limiter.take("fresh");
+    limiter.take("fresh");
+    assertTrue(limiter.take("fresh") > 0);
+  }
+
+  @Test
   void theSharedStoreDecidesWhenItAnswers() {
     AtomicInteger calls = new AtomicInteger();
     SharedBuckets shared = (limit, key, rate, take) -> calls.incrementAndGet() > 1 ? 250 : 0;
