@@ -56,6 +56,12 @@ public final class Bench {
       Thread.currentThread().interrupt();
       return SETUP_FAILED;
     }
+    try {
+      run.writeAcked();
+    } catch (IOException e) {
+      System.err.println("huddle-bench: cannot write " + options.acked + ": " + e.getMessage());
+      return FAILED;
+    }
     Report report = new Report(run, startedAt);
     report.print(System.out);
     if (options.json != null) {

@@ -92,6 +92,7 @@ final class Conn {
     String type = null;
     String clientId = null;
     String error = null;
+    String roomId = null;
     long seq = -1;
     long historySeq = -1;
     boolean bench = false;
@@ -124,6 +125,7 @@ final class Conn {
           }
           case "seq" -> seq = t.isNumeric() ? p.getLongValue() : -1;
           case "clientId" -> clientId = t == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "roomId" -> roomId = t == JsonToken.VALUE_STRING ? p.getText() : null;
           case "error" -> error = t == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(t);
           case "messages" -> historySeq = highestSeq(p, t);
           default -> p.skipChildren();
@@ -168,6 +170,7 @@ final class Conn {
       }
       case "ack" -> {
         totals.acks.increment();
+        run.recordAck(clientId, roomId, seq);
         onAck(clientId, now);
       }
       case "error" -> {

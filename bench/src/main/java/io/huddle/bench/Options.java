@@ -93,6 +93,13 @@ final class Options {
   boolean serverHeap;
 
   Path json;
+
+  /**
+   * Write every ack of the run (clientId, room, seq) here, one tab-separated line each, so that a
+   * script can check each acknowledged message against the database.
+   */
+  Path acked;
+
   Path userCache;
   int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -339,6 +346,7 @@ final class Options {
           serverPid = serverPids.get(0);
         }
         case "json" -> json = Path.of(v);
+        case "acked" -> acked = Path.of(v);
         case "user-cache" -> userCache = Path.of(v);
         case "event-loops" -> eventLoops = Integer.parseInt(v);
         case "max-chars" -> maxChars = Integer.parseInt(v);
@@ -522,6 +530,8 @@ final class Options {
           --server-heap                 idle presets: live heap per connection via jcmd (full GCs
                                         in the server; on by default for S3 and S3prime)
           --json FILE                   also write the report as JSON
+          --acked FILE                  write every ack (clientId, room, seq; tab-separated)
+                                        received in the whole run, to check against the database
           --user-cache FILE             reuse users and tokens between runs against one database
           --event-loops N               client event loops (default: available processors)
           --max-chars 4000              the server's max content length in characters

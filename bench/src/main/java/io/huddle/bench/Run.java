@@ -56,6 +56,10 @@ final class Run {
   private final long[] nextSeq;
   private volatile boolean stopSending;
 
+  /** Every ack of the run as "clientId\troomId\tseq", when --acked asks for them. */
+  private final java.util.Queue<String> ackedLines =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private Vertx vertx;
   private WebSocketClient client;
 
@@ -683,6 +687,22 @@ final class Run {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Called on the connection's event loop for every ack frame. */
+  void recordAck(String clientId, String roomId, long seq) {
+    if (options.acked != null && clientId != null) {
+      ackedLines.add(clientId + "\t" + roomId + "\t" + seq);
+    }
+  }
+
+  /** Writes the acks collected for --acked (after the run, when no more can arrive). */
+  void writeAcked() throws IOException {
+    if (options.acked == null) {
+      return;
+    }
+    java.nio.file.Files.write(options.acked, ackedLines, StandardCharsets.UTF_8);
+    Bench.progress("%d acks written to %s", ackedLines.size(), options.acked);
   }
 
   Proc.Sample sampleServer() {
