@@ -67,7 +67,10 @@ public class ChatSocket {
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
     if (quota.pingCloses(connection)) {
-      NettyFrames.closeNow(connection, SocketQuota.POLICY_VIOLATION, "Too many pings");
+      connection
+          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many pings"))
+          .subscribe()
+          .with(ok -> {}, failure -> {});
     }
   }
 

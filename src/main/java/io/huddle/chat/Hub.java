@@ -421,7 +421,11 @@ public class Hub {
     if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
       member.offer(encode(ChatFrame.rateLimited(clientId, refuse.retryAfterMs())));
     } else if (verdict instanceof SocketQuota.Verdict.Close) {
-      NettyFrames.closeNow(member.connection, SocketQuota.POLICY_VIOLATION, "Rate limit exceeded");
+      member
+          .connection
+          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Rate limit exceeded"))
+          .subscribe()
+          .with(ok -> {}, failure -> {});
     }
     return false;
   }

@@ -3,10 +3,8 @@ package io.huddle.chat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.impl.WebSocketInternal;
 import java.lang.reflect.Field;
@@ -23,8 +21,7 @@ import java.nio.charset.StandardCharsets;
  * WebSocketConnectionBase.webSocket()}, the {@code delegate} field of Vert.x Web's {@code
  * ServerWebSocketWrapper}, and Vert.x's {@code WebSocketInternal}. If a Quarkus upgrade removes
  * either, {@link #contextOf} answers null and Huddle falls back to the public API (slower, same
- * behaviour); {@code ChatSocketTest} fails so that the fallback does not go unseen. The same
- * context lets {@link #closeNow} stop reading an abusive connection at once.
+ * behaviour); {@code ChatSocketTest} fails so that the fallback does not go unseen.
  */
 @RegisterForReflection(
     classNames = {
@@ -93,22 +90,5 @@ final class NettyFrames {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
-  }
-
-  /**
-   * Closes an abusive connection at once: stops reading it (no more frames handled, no more pongs
-   * queued for unread pings), writes the close frame and closes the TCP connection once it is
-   * flushed, without waiting for the client's close frame (which would have to be read, behind
-   * everything it is still flooding). Falls back to the public close when the internals are not
-   * there.
-   */
-  static void closeNow(WebSocketConnection connection, int code, String reason) {
-    ChannelHandlerContext ctx = contextOf(connection);
-    if (ctx == null) {
-      connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {}, failure -> {});
-      return;
-    }
-    ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> ctx.close());
   }
 }
