@@ -67,10 +67,7 @@ public class ChatSocket {
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
     if (quota.pingCloses(connection)) {
-      connection
-          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many pings"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      NettyFrames.closeAndDrain(connection, SocketQuota.POLICY_VIOLATION, "Too many pings");
     }
   }
 

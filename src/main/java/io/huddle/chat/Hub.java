@@ -369,11 +369,10 @@ public class Hub {
     if (member == null) {
       return;
     }
-    InboundFrames.Parsed parsed =
-        InboundFrames.parse(text, mapper, config.chat().maxContentLength());
-    if (!admitted(member, parsed.clientId())) {
+    if (!admitted(member, text)) {
       return;
     }
+    InboundFrames.Parsed parsed = parse(text);
     if (parsed.refreshToken() != null) {
       sessions.refresh(
           connection, member.user.id(), parsed.refreshToken(), f -> member.offer(encode(f)));
@@ -412,22 +411,24 @@ public class Hub {
    * not). A refused one gets an error frame with {@code retryAfterMs}; a sender that ignores too
    * many refusals in a row is closed with 1008.
    */
-  private boolean admitted(Member member, String clientId) {
+  private boolean admitted(Member member, String text) {
     SocketQuota.Verdict verdict = quota.message(member.connection);
     if (verdict == SocketQuota.Verdict.ALLOW) {
       return true;
     }
     metrics.rejected(ChatMetrics.Rejection.RATE_LIMITED);
     if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
-      member.offer(encode(ChatFrame.rateLimited(clientId, refuse.retryAfterMs())));
+      // Parsed only to name the refused frame's clientId; a closing socket's frames are not.
+      member.offer(encode(ChatFrame.rateLimited(parse(text).clientId(), refuse.retryAfterMs())));
     } else if (verdict instanceof SocketQuota.Verdict.Close) {
-      member
-          .connection
-          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Rate limit exceeded"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      NettyFrames.closeAndDrain(
+          member.connection, SocketQuota.POLICY_VIOLATION, "Rate limit exceeded");
     }
     return false;
+  }
+
+  private InboundFrames.Parsed parse(String text) {
+    return InboundFrames.parse(text, mapper, config.chat().maxContentLength());
   }
 
   /** Runs on the writer thread after the commit, in seq order. */
