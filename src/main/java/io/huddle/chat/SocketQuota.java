@@ -30,6 +30,7 @@ public class SocketQuota {
     final Bucket pings;
     int refusedInRow;
     boolean closing;
+    volatile boolean pingsGuarded;
 
     Quota(String userId, Bucket bucket, Bucket pings) {
       this.userId = userId;
@@ -172,6 +173,20 @@ public class SocketQuota {
     quota.closing = true;
     pings.countRefused();
     return true;
+  }
+
+  /** Records whether the connection's pings are counted in its Netty pipeline. */
+  void pingsGuarded(WebSocketConnection connection, boolean guarded) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota != null) {
+      quota.pingsGuarded = guarded;
+    }
+  }
+
+  /** Whether the connection's pings are counted in its Netty pipeline (not by @OnPingMessage). */
+  boolean pingsGuarded(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    return quota != null && quota.pingsGuarded;
   }
 
   /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */
