@@ -35,11 +35,13 @@ public class ChatSocket {
   @OnOpen
   void onOpen(WebSocketConnection connection) {
     AuthUser user = CurrentUser.fromToken(token);
-    if (!quota.opened(connection, String.valueOf(user.id()))) {
+    if (!quota.opened(
+        connection,
+        String.valueOf(user.id()),
+        ChatUpgradeCheck.clientAddress(connection.handshakeRequest()))) {
       // Parallel upgrades can pass the check before the upgrade together: the count decides here.
       connection
-          .close(
-              new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many open sockets for this user"))
+          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many open sockets"))
           .subscribe()
           .with(ok -> {}, failure -> {});
       return;

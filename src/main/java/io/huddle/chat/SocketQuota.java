@@ -61,14 +61,21 @@ public class SocketQuota {
   private final KeyedLimiter perUser;
   private final KeyedLimiter pings;
   private final Counter socketsRefused;
+  private final int socketsPerAddress;
+  private final Counter socketsRefusedPerAddress;
   private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
 
-  /** Open connections counted against their user, to uncount those closed without @OnClose. */
-  private final ConcurrentHashMap<WebSocketConnection, String> counted = new ConcurrentHashMap<>();
+  /** Who an open connection is counted against. */
+  private record Owner(String userId, String address) {}
+
+  /** Open connections counted against their owner, to uncount those closed without @OnClose. */
+  private final ConcurrentHashMap<WebSocketConnection, Owner> counted = new ConcurrentHashMap<>();
 
   public SocketQuota(HuddleConfig config, MeterRegistry registry) {
     HuddleConfig.Limits limits = config.limits();
     socketsPerUser = limits.socketsPerUser();
+    socketsPerAddress = limits.socketsPerAddress();
     closeAfterRefused = limits.closeAfterRefused();
     perConnection =
         new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
@@ -79,6 +86,20 @@ public class SocketQuota {
             .description("Requests and frames refused by a rate limit")
             .tag("limit", "sockets-per-user")
             .register(registry);
+    socketsRefusedPerAddress =
+        Counter.builder("huddle.rate.limited")
+            .description("Requests and frames refused by a rate limit")
+            .tag("limit", "sockets-per-address")
+            .register(registry);
+  }
+
+  /** At the upgrade, before the token is checked: whether the address is below its socket cap. */
+  public boolean mayOpenFrom(String address) {
+    if (socketsByAddress.getOrDefault(address, 0) < socketsPerAddress) {
+      return true;
+    }
+    socketsRefusedPerAddress.increment();
+    return false;
   }
 
   /** At the upgrade: whether the user is below the cap of open sockets (counted as refused). */
@@ -91,24 +112,22 @@ public class SocketQuota {
   }
 
   /**
-   * A socket opened: counts it against its user.
+   * A socket opened: counts it against its user and its client address.
    *
-   * @return false when the user already has the most sockets allowed (close this one)
+   * @return false when the user or the address already has the most sockets allowed (close this
+   *     one)
    */
-  public boolean opened(WebSocketConnection connection, String userId) {
-    boolean[] below = new boolean[1];
-    socketsByUser.compute(
-        userId,
-        (u, open) -> {
-          int n = open == null ? 0 : open;
-          below[0] = n < socketsPerUser;
-          return below[0] ? n + 1 : open;
-        });
-    if (!below[0]) {
+  public boolean opened(WebSocketConnection connection, String userId, String address) {
+    if (!take(socketsByUser, userId, socketsPerUser)) {
       socketsRefused.increment();
       return false;
     }
-    counted.put(connection, userId);
+    if (!take(socketsByAddress, address, socketsPerAddress)) {
+      release(socketsByUser, userId);
+      socketsRefusedPerAddress.increment();
+      return false;
+    }
+    counted.put(connection, new Owner(userId, address));
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
     Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
     connection.userData().put(QUOTA, new Quota(userId, bucket, pingBucket));
@@ -116,10 +135,23 @@ public class SocketQuota {
   }
 
   public void closed(WebSocketConnection connection) {
-    String userId = counted.remove(connection);
-    if (userId != null) {
-      release(userId);
+    Owner owner = counted.remove(connection);
+    if (owner != null) {
+      release(owner);
     }
+  }
+
+  /** Counts one more socket against {@code key} unless it already has {@code cap}. */
+  private static boolean take(ConcurrentHashMap<String, Integer> open, String key, int cap) {
+    boolean[] below = new boolean[1];
+    open.compute(
+        key,
+        (k, n) -> {
+          int count = n == null ? 0 : n;
+          below[0] = count < cap;
+          return below[0] ? count + 1 : n;
+        });
+    return below[0];
   }
 
   /** Sockets a user has open on this node. */
@@ -199,7 +231,12 @@ public class SocketQuota {
     }
   }
 
-  private void release(String userId) {
-    socketsByUser.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
+  private void release(Owner owner) {
+    release(socketsByUser, owner.userId());
+    release(socketsByAddress, owner.address());
+  }
+
+  private static void release(ConcurrentHashMap<String, Integer> open, String key) {
+    open.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 }
