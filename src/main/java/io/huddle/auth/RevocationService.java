@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tokens revoked by logout. Kept in PostgreSQL so that every replica refuses them, and only until
@@ -22,10 +23,13 @@ import java.util.Map;
 public class RevocationService {
   private final AgroalDataSource dataSource;
   private final Event<SessionRevoked> revoked;
+  private final SessionCache cache;
 
-  public RevocationService(AgroalDataSource dataSource, Event<SessionRevoked> revoked) {
+  public RevocationService(
+      AgroalDataSource dataSource, Event<SessionRevoked> revoked, SessionCache cache) {
     this.dataSource = dataSource;
     this.revoked = revoked;
+    this.cache = cache;
   }
 
   @Transactional
@@ -44,7 +48,7 @@ public class RevocationService {
         .setParameter(1, Instant.now())
         .executeUpdate();
     // Observers act once this transaction has committed (the room sockets of the token close).
-    revoked.fire(new SessionRevoked(user.jti(), user.id()));
+    revoked.fire(new SessionRevoked(user.jti(), user.id(), user.expiresAt()));
   }
 
   /** What PostgreSQL says of a verified token. */
@@ -56,14 +60,33 @@ public class RevocationService {
   }
 
   /**
-   * Asked on every authenticated request and WebSocket upgrade, so it is one plain JDBC query (one
-   * round trip for both checks): neither a JTA transaction nor a Hibernate session (they were a
-   * third of a handshake's cost).
+   * The state of a verified token from memory, without blocking (see {@link SessionCache}); empty
+   * when only the database can tell: then call {@link #check}, off the event loop.
+   */
+  public Optional<TokenState> checkInMemory(String jti, long userId) {
+    return cache.answer(jti, userId);
+  }
+
+  /**
+   * Asked on every authenticated request and WebSocket upgrade that memory cannot answer (see
+   * {@link SessionCache}), so it is one plain JDBC query (one round trip for both checks): neither
+   * a JTA transaction nor a Hibernate session (they were a third of a handshake's cost). Blocking.
    *
    * @throws DatabaseUnavailableException when PostgreSQL cannot answer (a 503, not a 401 that would
    *     log the client out, nor a 500)
    */
   public TokenState check(String jti, long userId) {
+    Optional<TokenState> known = cache.answer(jti, userId);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    long deletionsBefore = cache.deletionCount();
+    TokenState state = query(jti, userId);
+    cache.learn(userId, state, deletionsBefore);
+    return state;
+  }
+
+  private TokenState query(String jti, long userId) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement q =
             c.prepareStatement(

@@ -7,11 +7,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Refuses tokens revoked by logout and tokens of deleted accounts, for REST and the WebSocket
- * upgrade alike. The look-up runs on a worker thread, never on the event loop.
+ * upgrade alike. Answered from memory when it can be (SessionCache); otherwise the look-up runs on
+ * a worker thread, never on the event loop.
  */
 @ApplicationScoped
 public class RevokedTokenAugmentor implements SecurityIdentityAugmentor {
@@ -33,6 +35,14 @@ public class RevokedTokenAugmentor implements SecurityIdentityAugmentor {
       userId = Long.parseLong(jwt.getSubject());
     } catch (NumberFormatException e) {
       return Uni.createFrom().failure(new AuthenticationFailedException("No user in the token"));
+    }
+    Optional<TokenState> known = revocations.checkInMemory(jti == null ? "" : jti, userId);
+    if (jti != null && known.isPresent()) {
+      // The usual case: no query, no hop to a worker thread.
+      return known.get() == TokenState.VALID
+          ? Uni.createFrom().item(identity)
+          : Uni.createFrom()
+              .failure(new AuthenticationFailedException("Token revoked or account deleted"));
     }
     return context.runBlocking(
         () -> {

@@ -132,7 +132,14 @@ class SessionEndTest {
         delete.setLong(1, Long.parseLong(carol.id()));
         assertEquals(1, delete.executeUpdate());
       }
-      given().auth().oauth2(carol.token()).get("/api/v1/user/me").then().statusCode(401);
+      // Token checks are answered from memory, which PostgreSQL's notification of the deletion
+      // (an operator's SQL here, not Huddle's) updates within milliseconds.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  given().auth().oauth2(carol.token()).get("/api/v1/user/me").statusCode() == 401);
       given()
           .auth()
           .oauth2(carol.token())
