@@ -4,7 +4,6 @@ import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -37,11 +36,8 @@ public class ChatSocket {
     AuthUser user = CurrentUser.fromToken(token);
     if (!quota.opened(connection, String.valueOf(user.id()))) {
       // Parallel upgrades can pass the check before the upgrade together: the count decides here.
-      connection
-          .close(
-              new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many open sockets for this user"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      SocketClose.quietly(
+          connection, SocketClose.POLICY_VIOLATION, "Too many open sockets for this user");
       return;
     }
     sessions.opened(connection, user);
@@ -67,10 +63,7 @@ public class ChatSocket {
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
     if (quota.pingCloses(connection)) {
-      connection
-          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many pings"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      SocketClose.quietly(connection, SocketClose.POLICY_VIOLATION, "Too many pings");
     }
   }
 

@@ -18,7 +18,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -49,18 +48,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 @Startup
 public class Hub {
-  /** Close code for a client that does not keep up (policy violation). */
-  static final int SLOW_CONSUMER_CLOSE = 1008;
-
-  /** Close code for server shutdown: reconnect elsewhere. */
-  static final int GOING_AWAY = 1001;
-
-  /** Close code when the server cannot give a joining client its history (try again). */
-  static final int INTERNAL_ERROR = 1011;
-
-  /** Close code for a client message over the size limit. */
-  static final int MESSAGE_TOO_BIG = 1009;
-
   private final ConcurrentHashMap<String, RoomMembers> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
   private final AtomicLong slowConsumerEvictions = new AtomicLong();
@@ -201,11 +188,11 @@ public class Hub {
     for (Member member : open) {
       member.runOnContext(
           () ->
-              member
-                  .connection
-                  .close(new CloseReason(GOING_AWAY, "Server shutting down"))
-                  .subscribe()
-                  .with(ok -> closed.countDown(), failure -> closed.countDown()));
+              SocketClose.quietly(
+                  member.connection,
+                  SocketClose.GOING_AWAY,
+                  "Server shutting down",
+                  closed::countDown));
     }
     try {
       closed.await(5, TimeUnit.SECONDS);
@@ -334,11 +321,8 @@ public class Hub {
           Long.MAX_VALUE);
       member.runOnContext(
           () ->
-              member
-                  .connection
-                  .close(new CloseReason(INTERNAL_ERROR, "History unavailable, reconnect"))
-                  .subscribe()
-                  .with(ok -> {}, failure -> {}));
+              SocketClose.quietly(
+                  member.connection, SocketClose.INTERNAL_ERROR, "History unavailable, reconnect"));
       return;
     }
     List<ChatFrame> frames = messages.stream().map(ChatFrame::message).toList();
@@ -421,11 +405,7 @@ public class Hub {
     if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
       member.offer(encode(ChatFrame.rateLimited(clientId, refuse.retryAfterMs())));
     } else if (verdict instanceof SocketQuota.Verdict.Close) {
-      member
-          .connection
-          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Rate limit exceeded"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      SocketClose.quietly(member.connection, SocketClose.POLICY_VIOLATION, "Rate limit exceeded");
     }
     return false;
   }
@@ -469,10 +449,7 @@ public class Hub {
   /** A frame over the size limit: counted, and the connection closed with 1009. */
   public void tooLarge(WebSocketConnection connection) {
     metrics.rejected(ChatMetrics.Rejection.TOO_LARGE);
-    connection
-        .close(new CloseReason(MESSAGE_TOO_BIG, "Message too big"))
-        .subscribe()
-        .with(ok -> {}, failure -> {});
+    SocketClose.quietly(connection, SocketClose.MESSAGE_TOO_BIG, "Message too big");
   }
 
   /** Users connected to a room on any node, each once. Blocking (may ask Redis). */
@@ -704,12 +681,10 @@ public class Hub {
           }
           member.runOnContext(
               () ->
-                  member
-                      .connection
-                      .close(
-                          new CloseReason(SLOW_CONSUMER_CLOSE, "Too slow: outbound backlog full"))
-                      .subscribe()
-                      .with(ok -> {}, failure -> {}));
+                  SocketClose.quietly(
+                      member.connection,
+                      SocketClose.POLICY_VIOLATION,
+                      "Too slow: outbound backlog full"));
         });
   }
 

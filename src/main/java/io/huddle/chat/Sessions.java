@@ -6,7 +6,6 @@ import io.huddle.auth.RevocationService.TokenState;
 import io.huddle.auth.SessionRevoked;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -199,6 +198,6 @@ public class Sessions {
     if (open.remove(connection) == null) {
       return;
     }
-    connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {}, failure -> {});
+    SocketClose.quietly(connection, code, reason);
   }
 }

@@ -19,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class SocketQuota {
-  static final int POLICY_VIOLATION = 1008;
-
   private static final TypedKey<Quota> QUOTA = new TypedKey<>("huddle.quota");
 
   /** One connection's state; touched only on that connection's event loop. */
