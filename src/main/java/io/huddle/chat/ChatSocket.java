@@ -19,7 +19,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The room socket. Transport only: identity comes from the verified token (never from query
- * parameters such as the Go server's ?userId=&amp;username=), and every event goes to the Hub.
+ * parameters such as the Go server's ?userId=&amp;username=), and every event goes on at once: the
+ * join to {@link JoinSync}, text to {@link MessageIntake}, the close to the {@link Hub}.
  */
 @WebSocket(path = "/api/v1/ws/joinRoom/{roomId}", endpointId = ChatSocket.ID)
 @Authenticated
@@ -27,6 +28,8 @@ public class ChatSocket {
   static final String ID = "huddle-room";
 
   @Inject Hub hub;
+  @Inject JoinSync joins;
+  @Inject MessageIntake intake;
   @Inject JsonWebToken token;
   @Inject SocketQuota quota;
   @Inject Sessions sessions;
@@ -41,7 +44,7 @@ public class ChatSocket {
       return;
     }
     sessions.opened(connection, user);
-    hub.join(
+    joins.join(
         connection.pathParam("roomId"),
         connection,
         user,
@@ -55,7 +58,7 @@ public class ChatSocket {
   @OnTextMessage
   @NonBlocking
   void onText(String text, WebSocketConnection connection) {
-    hub.receive(connection, text);
+    intake.receive(connection, text);
   }
 
   /** Vert.x answers every ping with a pong; a client may not make it queue pongs without end. */
@@ -70,7 +73,7 @@ public class ChatSocket {
   @OnBinaryMessage
   @NonBlocking
   void onBinary(Buffer data, WebSocketConnection connection) {
-    hub.reject(
+    intake.reject(
         connection,
         ChatMetrics.Rejection.BINARY_FRAME,
         "Binary frames are not supported: send text or a JSON object");
@@ -87,14 +90,14 @@ public class ChatSocket {
   void onError(Throwable failure, WebSocketConnection connection) {
     String message = String.valueOf(failure.getMessage()).toLowerCase();
     if (failure instanceof IllegalStateException && message.contains("max message size")) {
-      hub.tooLarge(connection);
+      intake.tooLarge(connection);
       return;
     }
     if (SocketFailures.clientSide(failure, connection.id())) {
       return;
     }
     Log.warnf(failure, "WebSocket error on connection %s", connection.id());
-    hub.reject(
+    intake.reject(
         connection, ChatMetrics.Rejection.INVALID_FRAME, "The server could not handle that frame");
   }
 }
