@@ -20,14 +20,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * The room socket. Transport only: identity comes from the verified token (never from query
  * parameters such as the Go server's ?userId=&amp;username=), and every event goes on at once: the
- * join to {@link JoinSync}, text to {@link MessageIntake}, the close to the {@link Hub}.
+ * join to {@link JoinSync}, text to {@link MessageIntake}, the close to {@link OpenSockets}.
  */
 @WebSocket(path = "/api/v1/ws/joinRoom/{roomId}", endpointId = ChatSocket.ID)
 @Authenticated
 public class ChatSocket {
   static final String ID = "huddle-room";
 
-  @Inject Hub hub;
+  @Inject OpenSockets sockets;
   @Inject JoinSync joins;
   @Inject MessageIntake intake;
   @Inject JsonWebToken token;
@@ -44,6 +44,7 @@ public class ChatSocket {
       return;
     }
     sessions.opened(connection, user);
+    sockets.opened(connection);
     joins.join(
         connection.pathParam("roomId"),
         connection,
@@ -81,9 +82,7 @@ public class ChatSocket {
 
   @OnClose
   void onClose(WebSocketConnection connection) {
-    quota.closed(connection);
-    sessions.closed(connection);
-    hub.leave(connection);
+    sockets.closed(connection);
   }
 
   @OnError

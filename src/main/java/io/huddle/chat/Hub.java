@@ -5,7 +5,6 @@ import io.huddle.common.HuddleConfig;
 import io.huddle.room.RoomRecords.ClientResponse;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
@@ -123,21 +122,9 @@ public class Hub {
   }
 
   /**
-   * A client that closes while its @OnOpen still runs can make websockets-next fail to register the
-   * close handler ("WebSocket is closed" in Endpoints.initialize), so @OnClose never comes. Without
-   * this sweep such a member would stay in its room forever (and its user would never leave).
+   * Removes a connection (closed, see {@link OpenSockets#closed}); announces the user's leave when
+   * it was its last one in the room.
    */
-  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void sweepClosed() {
-    for (Member member : members.values()) {
-      if (member.connection.isClosed() && members.remove(member.connection.id(), member)) {
-        Log.debugf("Removing connection %s closed without @OnClose", member.connection.id());
-        remove(member);
-      }
-    }
-  }
-
-  /** Removes a connection; announces the user's leave when it was its last one in the room. */
   public void leave(WebSocketConnection connection) {
     Member member = members.remove(connection.id());
     if (member != null) {

@@ -41,7 +41,8 @@ class JoinSync {
     RoomMembers joined = hub.join(member, () -> lastStoredSeq(roomId));
     sendHistory(member, since, joined);
     if (connection.isClosed()) {
-      // Closed while @OnOpen ran: websockets-next may then never call @OnClose (see sweepClosed).
+      // Closed while @OnOpen ran: websockets-next may then never call @OnClose (see
+      // OpenSockets.sweepClosed).
       hub.leave(connection);
     }
   }

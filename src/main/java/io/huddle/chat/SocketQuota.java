@@ -6,7 +6,6 @@ import io.huddle.common.HuddleConfig;
 import io.huddle.limit.KeyedLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,9 +59,6 @@ public class SocketQuota {
   private final Counter socketsRefused;
   private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
 
-  /** Open connections counted against their user, to uncount those closed without @OnClose. */
-  private final ConcurrentHashMap<WebSocketConnection, String> counted = new ConcurrentHashMap<>();
-
   public SocketQuota(HuddleConfig config, MeterRegistry registry) {
     HuddleConfig.Limits limits = config.limits();
     socketsPerUser = limits.socketsPerUser();
@@ -105,17 +101,20 @@ public class SocketQuota {
       socketsRefused.increment();
       return false;
     }
-    counted.put(connection, userId);
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
     Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
     connection.userData().put(QUOTA, new Quota(userId, bucket, pingBucket));
     return true;
   }
 
-  public void closed(WebSocketConnection connection) {
-    String userId = counted.remove(connection);
-    if (userId != null) {
-      release(userId);
+  /**
+   * A socket counted by {@link #opened} closed: uncounts it. Called once per socket, by {@link
+   * OpenSockets} (also for sockets closed without @OnClose).
+   */
+  void closed(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota != null) {
+      release(quota.userId);
     }
   }
 
@@ -169,16 +168,6 @@ public class SocketQuota {
     quota.closing = true;
     pings.countRefused();
     return true;
-  }
-
-  /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */
-  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void sweepClosed() {
-    for (var entry : counted.entrySet()) {
-      if (entry.getKey().isClosed() && counted.remove(entry.getKey(), entry.getValue())) {
-        release(entry.getValue());
-      }
-    }
   }
 
   private void release(String userId) {
