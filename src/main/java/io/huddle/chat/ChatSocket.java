@@ -67,7 +67,7 @@ public class ChatSocket {
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
     if (quota.pingCloses(connection)) {
-      SocketClose.quietly(connection, SocketClose.POLICY_VIOLATION, "Too many pings");
+      NettyFrames.closeAndDrain(connection, SocketClose.POLICY_VIOLATION, "Too many pings");
     }
   }
 

@@ -79,11 +79,10 @@ class MessageIntake {
     if (member == null) {
       return;
     }
-    InboundFrames.Parsed parsed =
-        InboundFrames.parse(text, mapper, config.chat().maxContentLength());
-    if (!admitted(member, parsed.clientId())) {
+    if (!admitted(member, text)) {
       return;
     }
+    InboundFrames.Parsed parsed = parse(text);
     if (parsed.refreshToken() != null) {
       sessions.refresh(
           connection, member.user.id(), parsed.refreshToken(), f -> member.offer(f.toJson(mapper)));
@@ -122,18 +121,25 @@ class MessageIntake {
    * not). A refused one gets an error frame with {@code retryAfterMs}; a sender that ignores too
    * many refusals in a row is closed with 1008.
    */
-  private boolean admitted(Member member, String clientId) {
+  private boolean admitted(Member member, String text) {
     SocketQuota.Verdict verdict = quota.message(member.connection);
     if (verdict == SocketQuota.Verdict.ALLOW) {
       return true;
     }
     metrics.rejected(ChatMetrics.Rejection.RATE_LIMITED);
     if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
-      member.offer(ChatFrame.rateLimited(clientId, refuse.retryAfterMs()).toJson(mapper));
+      // Parsed only to name the refused frame's clientId; a closing socket's frames are not.
+      member.offer(
+          ChatFrame.rateLimited(parse(text).clientId(), refuse.retryAfterMs()).toJson(mapper));
     } else if (verdict instanceof SocketQuota.Verdict.Close) {
-      SocketClose.quietly(member.connection, SocketClose.POLICY_VIOLATION, "Rate limit exceeded");
+      NettyFrames.closeAndDrain(
+          member.connection, SocketClose.POLICY_VIOLATION, "Rate limit exceeded");
     }
     return false;
+  }
+
+  private InboundFrames.Parsed parse(String text) {
+    return InboundFrames.parse(text, mapper, config.chat().maxContentLength());
   }
 
   /** Runs on the writer thread after the commit, in seq order. */

@@ -2,14 +2,22 @@ package io.huddle.chat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.impl.WebSocketInternal;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place that reaches below the public websockets-next API, for broadcast speed: the public
@@ -21,7 +29,8 @@ import java.nio.charset.StandardCharsets;
  * WebSocketConnectionBase.webSocket()}, the {@code delegate} field of Vert.x Web's {@code
  * ServerWebSocketWrapper}, and Vert.x's {@code WebSocketInternal}. If a Quarkus upgrade removes
  * either, {@link #contextOf} answers null and Huddle falls back to the public API (slower, same
- * behaviour); {@code ChatSocketTest} fails so that the fallback does not go unseen.
+ * behaviour); {@code ChatSocketTest} fails so that the fallback does not go unseen. The same
+ * context lets {@link #closeAndDrain} stop handling an abusive connection at once.
  */
 @RegisterForReflection(
     classNames = {
@@ -90,5 +99,52 @@ final class NettyFrames {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** How long a condemned connection may take to close its side after our close frame. */
+  static final long DRAIN_MILLIS = 1_000;
+
+  /** Reads and drops whatever arrives: nothing reaches the WebSocket decoder any more. */
+  @ChannelHandler.Sharable
+  private static final class Discard extends ChannelInboundHandlerAdapter {
+    static final Discard INSTANCE = new Discard();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * Closes an abusive connection without handling anything more it sends. From now on its bytes are
+   * read and dropped before they are decoded (no frame handled, no pong queued for a ping), the
+   * close frame is written, and once it is flushed our side of the TCP connection is shut (FIN), so
+   * the client reads the close frame and then the end of the stream. The socket is closed when the
+   * client closes its side, or after {@link #DRAIN_MILLIS} at the latest. It keeps being read until
+   * then on purpose: closing a socket with unread data in its buffer sends a TCP reset, and a
+   * client that gets a reset may drop the close frame before reading it. Falls back to the public
+   * close when the internals are not there. Call on the connection's event loop.
+   */
+  static void closeAndDrain(WebSocketConnection connection, int code, String reason) {
+    ChannelHandlerContext ctx = contextOf(connection);
+    if (ctx == null) {
+      connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {}, failure -> {});
+      return;
+    }
+    Channel channel = ctx.channel();
+    if (channel.pipeline().get(Discard.class) != null) {
+      return;
+    }
+    channel.pipeline().addFirst("huddle-discard", Discard.INSTANCE);
+    ctx.writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(
+            written -> {
+              if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                duplex.shutdownOutput();
+              }
+              channel
+                  .eventLoop()
+                  .schedule(() -> channel.close(), DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            });
   }
 }

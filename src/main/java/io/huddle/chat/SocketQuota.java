@@ -129,6 +129,10 @@ public class SocketQuota {
     if (quota == null) {
       return Verdict.ALLOW;
     }
+    if (quota.closing) {
+      // Condemned: whatever it sent before the close took hold is dropped, even within the rate.
+      return new Verdict.Drop();
+    }
     long waitNanos = 0;
     if (quota.bucket != null) {
       ConsumptionProbe probe = quota.bucket.tryConsumeAndReturnRemaining(1);
@@ -143,9 +147,6 @@ public class SocketQuota {
     if (waitNanos == 0) {
       quota.refusedInRow = 0;
       return Verdict.ALLOW;
-    }
-    if (quota.closing) {
-      return new Verdict.Drop();
     }
     if (++quota.refusedInRow > closeAfterRefused) {
       quota.closing = true;

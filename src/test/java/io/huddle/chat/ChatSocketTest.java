@@ -518,8 +518,14 @@ class ChatSocketTest {
       // Far more than the kernel's socket buffers hold, so the stalled client's backlog fills.
       String payload = "p".repeat(3000);
       int count = 3000;
+      // In chunks that alice reads back before sending more: on a busy machine her own client,
+      // sending as fast as it can, could otherwise lag its 1024-frame backlog and be evicted too.
       for (int i = 0; i < count; i++) {
         a.send(i + ":" + payload);
+        if (i % 200 == 199) {
+          String last = i + ":" + payload;
+          a.next(f -> isMessage(f, last));
+        }
       }
       // Bob keeps up: every message arrives, in order, and the slow reader's leave comes
       // somewhere among them.
