@@ -44,6 +44,8 @@ public class ChatSocket {
       return;
     }
     sessions.opened(connection, user);
+    quota.pingsGuarded(
+        connection, NettyFrames.guardPings(connection, () -> quota.pingCloses(connection)));
     sockets.opened(connection);
     joins.join(
         connection.pathParam("roomId"),
@@ -62,11 +64,14 @@ public class ChatSocket {
     intake.receive(connection, text);
   }
 
-  /** Vert.x answers every ping with a pong; a client may not make it queue pongs without end. */
+  /**
+   * Vert.x answers every ping with a pong; a client may not make it queue pongs without end.
+   * Counted here only when the Netty guard could not be installed (see NettyFrames.guardPings).
+   */
   @OnPingMessage
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
-    if (quota.pingCloses(connection)) {
+    if (!quota.pingsGuarded(connection) && quota.pingCloses(connection)) {
       NettyFrames.closeAndDrain(connection, SocketClose.POLICY_VIOLATION, "Too many pings");
     }
   }

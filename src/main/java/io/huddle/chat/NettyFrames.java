@@ -6,8 +6,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -18,6 +20,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one place that reaches below the public websockets-next API, for broadcast speed: the public
@@ -104,6 +107,10 @@ final class NettyFrames {
   /** How long a condemned connection may take to close its side after our close frame. */
   static final long DRAIN_MILLIS = 1_000;
 
+  private static final String DISCARD_BYTES = "huddle-discard-bytes";
+  private static final String DISCARD_FRAMES = "huddle-discard-frames";
+  private static final String PING_GUARD = "huddle-ping-guard";
+
   /** Reads and drops whatever arrives: nothing reaches the WebSocket decoder any more. */
   @ChannelHandler.Sharable
   private static final class Discard extends ChannelInboundHandlerAdapter {
@@ -132,10 +139,14 @@ final class NettyFrames {
       return;
     }
     Channel channel = ctx.channel();
-    if (channel.pipeline().get(Discard.class) != null) {
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(DISCARD_BYTES) != null) {
       return;
     }
-    channel.pipeline().addFirst("huddle-discard", Discard.INSTANCE);
+    // Bytes not read yet are dropped before the decoder, and the frames it still decodes from what
+    // it has read are dropped before Vert.x (which would answer each ping with a pong).
+    pipeline.addFirst(DISCARD_BYTES, Discard.INSTANCE);
+    pipeline.addBefore(ctx.name(), DISCARD_FRAMES, Discard.INSTANCE);
     ctx.writeAndFlush(new CloseWebSocketFrame(code, reason))
         .addListener(
             written -> {
@@ -146,5 +157,37 @@ final class NettyFrames {
                   .eventLoop()
                   .schedule(() -> channel.close(), DRAIN_MILLIS, TimeUnit.MILLISECONDS);
             });
+  }
+
+  /**
+   * Counts the connection's pings as Netty decodes them, before Vert.x answers each with a pong:
+   * websockets-next calls {@code @OnPingMessage} later, on the event loop's task queue, by which
+   * time Vert.x has answered every ping of the buffer just read (thousands, for a flood). When
+   * {@code overLimit} says so, the connection is closed with 1008 at once (see {@link
+   * #closeAndDrain}). Call on the connection's event loop.
+   *
+   * @return false when the internals are not there (then {@code @OnPingMessage} has to count)
+   */
+  static boolean guardPings(WebSocketConnection connection, BooleanSupplier overLimit) {
+    ChannelHandlerContext ctx = contextOf(connection);
+    if (ctx == null) {
+      return false;
+    }
+    ctx.pipeline()
+        .addBefore(
+            ctx.name(),
+            PING_GUARD,
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext guard, Object msg) {
+                if (msg instanceof PingWebSocketFrame && overLimit.getAsBoolean()) {
+                  ReferenceCountUtil.release(msg);
+                  closeAndDrain(connection, SocketQuota.POLICY_VIOLATION, "Too many pings");
+                  return;
+                }
+                guard.fireChannelRead(msg);
+              }
+            });
+    return true;
   }
 }

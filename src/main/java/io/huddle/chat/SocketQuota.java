@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class SocketQuota {
+  /** How a socket over a limit is closed (NettyFrames' ping guard names it here). */
+  static final int POLICY_VIOLATION = SocketClose.POLICY_VIOLATION;
+
   private static final TypedKey<Quota> QUOTA = new TypedKey<>("huddle.quota");
 
   /** One connection's state; touched only on that connection's event loop. */
@@ -27,6 +30,7 @@ public class SocketQuota {
     final Bucket pings;
     int refusedInRow;
     boolean closing;
+    volatile boolean pingsGuarded;
 
     Quota(String userId, Bucket bucket, Bucket pings) {
       this.userId = userId;
@@ -169,6 +173,20 @@ public class SocketQuota {
     quota.closing = true;
     pings.countRefused();
     return true;
+  }
+
+  /** Records whether the connection's pings are counted in its Netty pipeline. */
+  void pingsGuarded(WebSocketConnection connection, boolean guarded) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota != null) {
+      quota.pingsGuarded = guarded;
+    }
+  }
+
+  /** Whether the connection's pings are counted in its Netty pipeline (not by @OnPingMessage). */
+  boolean pingsGuarded(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    return quota != null && quota.pingsGuarded;
   }
 
   private void release(String userId) {

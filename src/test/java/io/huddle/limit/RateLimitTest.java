@@ -5,26 +5,34 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.support.Api;
 import io.huddle.support.Metrics;
+import io.huddle.support.RawWebSocket;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.http.conn.params.ConnRoutePNames;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +155,72 @@ class RateLimitTest {
     }
     assertLimited(login(address, Api.unique("x") + "@example.com", "wrong-password"));
     login(newAddress(), Api.unique("x") + "@example.com", "wrong-password").then().statusCode(401);
+  }
+
+  /**
+   * A request whose TCP connection comes from a real loopback address other than 127.0.0.1 (the
+   * only trusted proxy here), to the server's IPv4 address.
+   */
+  private static io.restassured.specification.RequestSpecification from(String source) {
+    InetAddress local;
+    try {
+      local = InetAddress.getByName(source);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(source, e);
+    }
+    return given()
+        .baseUri("http://127.0.0.1")
+        .config(
+            RestAssuredConfig.config()
+                .httpClient(
+                    HttpClientConfig.httpClientConfig()
+                        .setParam(ConnRoutePNames.LOCAL_ADDRESS, local)));
+  }
+
+  private static Response loginFrom(String source, String forwardedFor) {
+    var request = from(source).contentType(ContentType.JSON);
+    if (forwardedFor != null) {
+      request.header("X-Forwarded-For", forwardedFor);
+    }
+    return request
+        .body(Map.of("email", Api.unique("x") + "@example.com", "password", "wrong-password"))
+        .post("/api/v1/user/login");
+  }
+
+  @Test
+  void loginAttemptsPerRealSourceAddressWhichAnUntrustedClientCannotRename() {
+    for (int i = 0; i < 5; i++) {
+      loginFrom("127.0.0.2", null).then().statusCode(401);
+    }
+    assertLimited(loginFrom("127.0.0.2", null));
+    // 127.0.0.2 is no trusted proxy: the address it claims is ignored, its own one counts.
+    assertLimited(loginFrom("127.0.0.2", newAddress()));
+    // Another source address keeps its own budget.
+    loginFrom("127.0.0.3", null).then().statusCode(401);
+  }
+
+  @Test
+  void signupsPerRealSourceAddress() {
+    for (int i = 0; i < 4; i++) {
+      String username = name("sa");
+      Response response =
+          from("127.0.0.4")
+              .contentType(ContentType.JSON)
+              .body(
+                  Map.of(
+                      "username",
+                      username,
+                      "email",
+                      username + "@example.com",
+                      "password",
+                      Api.PASSWORD))
+              .post("/api/v1/user/signup");
+      if (i < 3) {
+        response.then().statusCode(201);
+      } else {
+        assertLimited(response);
+      }
+    }
   }
 
   @Test
@@ -283,6 +357,36 @@ class RateLimitTest {
       calm.send(frame("after-pings"));
       assertEquals("ack", calm.next(f -> f.has("clientId")).path("type").asText());
       assertFalse(calm.isClosed());
+    }
+  }
+
+  /**
+   * Thousands of pings in one TCP write (what a flood looks like to the server): the socket is
+   * closed with 1008 after the burst, and the pings read with the one over the limit get no pong.
+   */
+  @Test
+  void pingsReadTogetherWithTheOneOverTheLimitGetNoPong() throws Exception {
+    String token = token(newUser());
+    String room = room();
+    try (RawWebSocket socket =
+        RawWebSocket.connect(
+            base, "/api/v1/ws/joinRoom/" + room, "Authorization: Bearer " + token)) {
+      assertEquals(101, socket.status());
+      socket.nextTextContaining("\"type\":\"join\"");
+      socket.sendRepeated(RawWebSocket.PING, new byte[0], 3000);
+      int pongs = 0;
+      RawWebSocket.Frame frame;
+      while ((frame = socket.next()) != null && frame.opcode() != RawWebSocket.CLOSE) {
+        if (frame.opcode() == RawWebSocket.PONG) {
+          pongs++;
+        }
+      }
+      assertNotNull(frame, "the connection ended without a close frame");
+      assertEquals(1008, frame.closeCode());
+      // The burst is 5 (one more token may have refilled while the test read the join).
+      assertTrue(pongs <= 6, pongs + " pongs");
+      // Nothing after the close frame: the server shut its side.
+      assertNull(socket.next());
     }
   }
 

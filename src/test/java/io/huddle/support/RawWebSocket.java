@@ -24,6 +24,8 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int TEXT = 0x1;
   public static final int CONTINUATION = 0x0;
   public static final int CLOSE = 0x8;
+  public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -119,6 +121,21 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked frame, as a client must. */
   public void send(int opcode, boolean fin, byte[] payload) throws IOException {
+    out.write(frame(opcode, fin, payload));
+    out.flush();
+  }
+
+  /** Sends the same final frame {@code times} times in one write, as a flood arrives. */
+  public void sendRepeated(int opcode, byte[] payload, int times) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (int i = 0; i < times; i++) {
+      all.write(frame(opcode, true, payload));
+    }
+    out.write(all.toByteArray());
+    out.flush();
+  }
+
+  private static byte[] frame(int opcode, boolean fin, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
@@ -134,8 +151,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   public void sendText(String text) throws IOException {
