@@ -37,16 +37,19 @@ public class ChatSocket {
   @OnOpen
   void onOpen(WebSocketConnection connection) {
     AuthUser user = CurrentUser.fromToken(token);
-    if (!quota.opened(connection, String.valueOf(user.id()))) {
+    if (!quota.opened(
+        connection,
+        String.valueOf(user.id()),
+        ChatUpgradeCheck.clientAddress(connection.handshakeRequest()))) {
       // Parallel upgrades can pass the check before the upgrade together: the count decides here.
-      SocketClose.quietly(
-          connection, SocketClose.POLICY_VIOLATION, "Too many open sockets for this user");
+      SocketClose.quietly(connection, SocketClose.POLICY_VIOLATION, "Too many open sockets");
       return;
     }
+    // Registered at once: a close from here on releases the count taken above.
+    sockets.opened(connection);
     sessions.opened(connection, user);
     quota.pingsGuarded(
         connection, NettyFrames.guardPings(connection, () -> quota.pingCloses(connection)));
-    sockets.opened(connection);
     joins.join(
         connection.pathParam("roomId"),
         connection,

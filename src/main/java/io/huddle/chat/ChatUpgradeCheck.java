@@ -2,7 +2,9 @@ package io.huddle.chat;
 
 import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
+import io.huddle.common.ClientAddress;
 import io.huddle.room.RoomService;
+import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -15,6 +17,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ChatUpgradeCheck implements HttpUpgradeCheck {
+  /** The client address this check saw, for {@link #clientAddress}. */
+  private static final String CLIENT_ADDRESS = "X-Huddle-Client-Address";
+
   private final OriginPolicy origins;
   private final RoomService rooms;
   private final ShutdownDrain drain;
@@ -47,6 +52,12 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
     } catch (IllegalArgumentException e) {
       return CheckResult.rejectUpgrade(400);
     }
+    String address = ClientAddress.of(context.httpRequest());
+    if (!quota.mayOpenFrom(address)) {
+      return CheckResult.rejectUpgrade(429);
+    }
+    // Handed to @OnOpen through the handshake's headers; set, so a client cannot choose it.
+    context.httpRequest().headers().set(CLIENT_ADDRESS, address);
     String roomId = context.pathParam("roomId");
     return context
         .securityIdentity()
@@ -67,6 +78,12 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
         .map(
             exists ->
                 exists ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(404));
+  }
+
+  /** The client address of the handshake, as this check set it ("unknown" when it did not). */
+  static String clientAddress(HandshakeRequest handshake) {
+    String address = handshake.header(CLIENT_ADDRESS);
+    return address == null ? "unknown" : address;
   }
 
   /**

@@ -26,14 +26,16 @@ public class SocketQuota {
   /** One connection's state; touched only on that connection's event loop. */
   private static final class Quota {
     final String userId;
+    final String address;
     final Bucket bucket;
     final Bucket pings;
     int refusedInRow;
     boolean closing;
     volatile boolean pingsGuarded;
 
-    Quota(String userId, Bucket bucket, Bucket pings) {
+    Quota(String userId, String address, Bucket bucket, Bucket pings) {
       this.userId = userId;
+      this.address = address;
       this.bucket = bucket;
       this.pings = pings;
     }
@@ -61,11 +63,15 @@ public class SocketQuota {
   private final KeyedLimiter perUser;
   private final KeyedLimiter pings;
   private final Counter socketsRefused;
+  private final int socketsPerAddress;
+  private final Counter socketsRefusedPerAddress;
   private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
 
   public SocketQuota(HuddleConfig config, MeterRegistry registry) {
     HuddleConfig.Limits limits = config.limits();
     socketsPerUser = limits.socketsPerUser();
+    socketsPerAddress = limits.socketsPerAddress();
     closeAfterRefused = limits.closeAfterRefused();
     perConnection =
         new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
@@ -76,6 +82,20 @@ public class SocketQuota {
             .description("Requests and frames refused by a rate limit")
             .tag("limit", "sockets-per-user")
             .register(registry);
+    socketsRefusedPerAddress =
+        Counter.builder("huddle.rate.limited")
+            .description("Requests and frames refused by a rate limit")
+            .tag("limit", "sockets-per-address")
+            .register(registry);
+  }
+
+  /** At the upgrade, before the token is checked: whether the address is below its socket cap. */
+  public boolean mayOpenFrom(String address) {
+    if (socketsByAddress.getOrDefault(address, 0) < socketsPerAddress) {
+      return true;
+    }
+    socketsRefusedPerAddress.increment();
+    return false;
   }
 
   /** At the upgrade: whether the user is below the cap of open sockets (counted as refused). */
@@ -88,26 +108,24 @@ public class SocketQuota {
   }
 
   /**
-   * A socket opened: counts it against its user.
+   * A socket opened: counts it against its user and its client address.
    *
-   * @return false when the user already has the most sockets allowed (close this one)
+   * @return false when the user or the address already has the most sockets allowed (close this
+   *     one)
    */
-  public boolean opened(WebSocketConnection connection, String userId) {
-    boolean[] below = new boolean[1];
-    socketsByUser.compute(
-        userId,
-        (u, open) -> {
-          int n = open == null ? 0 : open;
-          below[0] = n < socketsPerUser;
-          return below[0] ? n + 1 : open;
-        });
-    if (!below[0]) {
+  public boolean opened(WebSocketConnection connection, String userId, String address) {
+    if (!take(socketsByUser, userId, socketsPerUser)) {
       socketsRefused.increment();
+      return false;
+    }
+    if (!take(socketsByAddress, address, socketsPerAddress)) {
+      release(socketsByUser, userId);
+      socketsRefusedPerAddress.increment();
       return false;
     }
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
     Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
-    connection.userData().put(QUOTA, new Quota(userId, bucket, pingBucket));
+    connection.userData().put(QUOTA, new Quota(userId, address, bucket, pingBucket));
     return true;
   }
 
@@ -118,8 +136,22 @@ public class SocketQuota {
   void closed(WebSocketConnection connection) {
     Quota quota = connection.userData().get(QUOTA);
     if (quota != null) {
-      release(quota.userId);
+      release(socketsByUser, quota.userId);
+      release(socketsByAddress, quota.address);
     }
+  }
+
+  /** Counts one more socket against {@code key} unless it already has {@code cap}. */
+  private static boolean take(ConcurrentHashMap<String, Integer> open, String key, int cap) {
+    boolean[] below = new boolean[1];
+    open.compute(
+        key,
+        (k, n) -> {
+          int count = n == null ? 0 : n;
+          below[0] = count < cap;
+          return below[0] ? count + 1 : n;
+        });
+    return below[0];
   }
 
   /** Sockets a user has open on this node. */
@@ -189,7 +221,7 @@ public class SocketQuota {
     return quota != null && quota.pingsGuarded;
   }
 
-  private void release(String userId) {
-    socketsByUser.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
+  private static void release(ConcurrentHashMap<String, Integer> open, String key) {
+    open.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 }

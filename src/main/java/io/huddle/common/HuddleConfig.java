@@ -88,6 +88,14 @@ public interface HuddleConfig {
     @Min(1)
     int socketsPerUser();
 
+    /**
+     * Open room sockets per client address on this node (the TCP peer, or the address a trusted
+     * proxy reports), whoever's accounts they use.
+     */
+    @WithDefault("200")
+    @Min(1)
+    int socketsPerAddress();
+
     /** Failed log-ins per email (also refuses the right password while exhausted). */
     @WithDefault("5/1M burst 10")
     @WithConverter(Rate.RateConverter.class)

@@ -58,6 +58,8 @@ class RateLimitTest {
           Map.entry("huddle.limits.messages-per-user", "1/5S burst 8"),
           Map.entry("huddle.limits.close-after-refused", "3"),
           Map.entry("huddle.limits.sockets-per-user", "2"),
+          // The other tests open at most two sockets at a time, all from 127.0.0.1.
+          Map.entry("huddle.limits.sockets-per-address", "4"),
           Map.entry("huddle.limits.pings-per-connection", "1/1S burst 5"),
           Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
           Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
@@ -428,6 +430,44 @@ class RateLimitTest {
                   return false;
                 }
               });
+    }
+  }
+
+  @Test
+  void socketsPerAddressWhoeverTheAccounts() {
+    String address = newAddress();
+    String room = room();
+    List<String> tokens = List.of(token(newUser()), token(newUser()), token(newUser()));
+    List<WsClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        WsClient ws =
+            WsClient.open(
+                vertx,
+                WsClient.to(base, room)
+                    .bearer(tokens.get(i / 2))
+                    .header("X-Forwarded-For", address));
+        open.add(ws);
+        ws.nextOfType("history");
+      }
+      // A third account, below its own cap, from the same address: refused.
+      assertEquals(
+          429,
+          WsClient.rejectedStatus(
+              vertx,
+              WsClient.to(base, room).bearer(tokens.get(2)).header("X-Forwarded-For", address)));
+      // The same account from another address is fine.
+      try (WsClient elsewhere =
+          WsClient.open(
+              vertx,
+              WsClient.to(base, room)
+                  .bearer(tokens.get(2))
+                  .header("X-Forwarded-For", newAddress()))) {
+        elsewhere.nextOfType("history");
+      }
+      assertTrue(Metrics.value("huddle_rate_limited_total{limit=\"sockets-per-address\"}") >= 1);
+    } finally {
+      open.forEach(WsClient::close);
     }
   }
 
