@@ -9,16 +9,16 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class AcceptingConnectionsCheck implements HealthCheck {
-  private final Hub hub;
+  private final ShutdownDrain drain;
 
-  public AcceptingConnectionsCheck(Hub hub) {
-    this.hub = hub;
+  public AcceptingConnectionsCheck(ShutdownDrain drain) {
+    this.drain = drain;
   }
 
   @Override
   public HealthCheckResponse call() {
     return HealthCheckResponse.named("Accepting WebSocket connections")
-        .status(hub.accepting())
+        .status(drain.accepting())
         .build();
   }
 }

@@ -3,6 +3,8 @@ package io.huddle.chat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.message.StoredMessage;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -46,22 +48,13 @@ public record ChatFrame(
   public static final String REFRESHED = "refreshed";
 
   public static ChatFrame message(StoredMessage m) {
-    return new ChatFrame(
-        MESSAGE,
-        m.roomId(),
-        m.seq(),
-        String.valueOf(m.userId()),
-        m.username(),
-        m.content(),
-        m.sentAt(),
-        false,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return new Builder(MESSAGE)
+        .roomId(m.roomId())
+        .seq(m.seq())
+        .user(String.valueOf(m.userId()), m.username())
+        .content(m.content())
+        .sentAt(m.sentAt())
+        .build();
   }
 
   static ChatFrame join(String roomId, String userId, String username) {
@@ -74,87 +67,51 @@ public record ChatFrame(
 
   private static ChatFrame presence(
       String type, String roomId, String userId, String username, String content) {
-    return new ChatFrame(
-        type, roomId, null, userId, username, content, now(), false, null, null, null, null, null,
-        null, null);
+    return new Builder(type)
+        .roomId(roomId)
+        .user(userId, username)
+        .content(content)
+        .sentAt(now())
+        .build();
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
-    return new ChatFrame(
-        ACK,
-        roomId,
-        seq,
-        null,
-        null,
-        null,
-        null,
-        null,
-        clientId,
-        null,
-        null,
-        null,
-        duplicate ? Boolean.TRUE : null,
-        null,
-        null);
+    Builder ack = new Builder(ACK).roomId(roomId).seq(seq).clientId(clientId);
+    ack.duplicate = duplicate ? Boolean.TRUE : null;
+    return ack.build();
   }
 
   static ChatFrame history(String roomId, List<ChatFrame> messages, Boolean truncated) {
-    return new ChatFrame(
-        HISTORY, roomId, null, null, null, null, null, null, null, null, messages, truncated, null,
-        null, null);
+    Builder history = new Builder(HISTORY).roomId(roomId);
+    history.messages = messages;
+    history.truncated = truncated;
+    return history.build();
   }
 
   static ChatFrame error(String clientId, String message) {
-    return new ChatFrame(
-        ERROR, null, null, null, null, null, null, null, clientId, message, null, null, null, null,
-        null);
+    return new Builder(ERROR).clientId(clientId).error(message).build();
   }
 
   /** A message refused by a rate limit: the client may send it again after {@code retryAfterMs}. */
   static ChatFrame rateLimited(String clientId, long retryAfterMs) {
-    return new ChatFrame(
-        ERROR,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        clientId,
-        "Too many messages: slow down and send it again in " + retryAfterMs + " ms",
-        null,
-        null,
-        null,
-        retryAfterMs,
-        null);
+    Builder refused =
+        new Builder(ERROR)
+            .clientId(clientId)
+            .error("Too many messages: slow down and send it again in " + retryAfterMs + " ms");
+    refused.retryAfterMs = retryAfterMs;
+    return refused.build();
   }
 
   /** Between nodes only: the sessions of this token id end (logout). */
   static ChatFrame sessionEnd(String jti) {
-    return new ChatFrame(
-        Sessions.SESSION_END,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        jti,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return new Builder(Sessions.SESSION_END).clientId(jti).build();
   }
 
   /** The socket's session now runs on the token the client presented, until this instant. */
   static ChatFrame refreshed(Instant expiresAt) {
-    return new ChatFrame(
-        REFRESHED, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        expiresAt);
+    Builder refreshed = new Builder(REFRESHED);
+    refreshed.expiresAt = expiresAt;
+    return refreshed.build();
   }
 
   static ChatFrame error(String message) {
@@ -163,5 +120,97 @@ public record ChatFrame(
 
   static Instant now() {
     return Instant.ofEpochMilli(System.currentTimeMillis());
+  }
+
+  /** This frame as the JSON text sent to clients (and between nodes). */
+  String toJson(ObjectMapper mapper) {
+    try {
+      return mapper.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode frame", e);
+    }
+  }
+
+  /**
+   * The frames above, each naming only the fields it sets: every other field stays null and so is
+   * left out of the JSON. {@code isDirect} is false on chat (message and presence) frames only.
+   */
+  private static final class Builder {
+    private final String type;
+    private String roomId;
+    private Long seq;
+    private String userId;
+    private String username;
+    private String content;
+    private Instant sentAt;
+    private Boolean isDirect;
+    private String clientId;
+    private String error;
+    private List<ChatFrame> messages;
+    private Boolean truncated;
+    private Boolean duplicate;
+    private Long retryAfterMs;
+    private Instant expiresAt;
+
+    Builder(String type) {
+      this.type = type;
+    }
+
+    Builder roomId(String roomId) {
+      this.roomId = roomId;
+      return this;
+    }
+
+    Builder seq(long seq) {
+      this.seq = seq;
+      return this;
+    }
+
+    Builder user(String userId, String username) {
+      this.userId = userId;
+      this.username = username;
+      return this;
+    }
+
+    Builder content(String content) {
+      this.content = content;
+      return this;
+    }
+
+    /** A chat frame: when it was sent, and never direct (the Go server's clients expect both). */
+    Builder sentAt(Instant sentAt) {
+      this.sentAt = sentAt;
+      this.isDirect = false;
+      return this;
+    }
+
+    Builder clientId(String clientId) {
+      this.clientId = clientId;
+      return this;
+    }
+
+    Builder error(String error) {
+      this.error = error;
+      return this;
+    }
+
+    ChatFrame build() {
+      return new ChatFrame(
+          type,
+          roomId,
+          seq,
+          userId,
+          username,
+          content,
+          sentAt,
+          isDirect,
+          clientId,
+          error,
+          messages,
+          truncated,
+          duplicate,
+          retryAfterMs,
+          expiresAt);
+    }
   }
 }

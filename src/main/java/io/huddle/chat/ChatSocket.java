@@ -4,7 +4,6 @@ import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -20,14 +19,17 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The room socket. Transport only: identity comes from the verified token (never from query
- * parameters such as the Go server's ?userId=&amp;username=), and every event goes to the Hub.
+ * parameters such as the Go server's ?userId=&amp;username=), and every event goes on at once: the
+ * join to {@link JoinSync}, text to {@link MessageIntake}, the close to {@link OpenSockets}.
  */
 @WebSocket(path = "/api/v1/ws/joinRoom/{roomId}", endpointId = ChatSocket.ID)
 @Authenticated
 public class ChatSocket {
   static final String ID = "huddle-room";
 
-  @Inject Hub hub;
+  @Inject OpenSockets sockets;
+  @Inject JoinSync joins;
+  @Inject MessageIntake intake;
   @Inject JsonWebToken token;
   @Inject SocketQuota quota;
   @Inject Sessions sessions;
@@ -40,16 +42,15 @@ public class ChatSocket {
         String.valueOf(user.id()),
         ChatUpgradeCheck.clientAddress(connection.handshakeRequest()))) {
       // Parallel upgrades can pass the check before the upgrade together: the count decides here.
-      connection
-          .close(new CloseReason(SocketQuota.POLICY_VIOLATION, "Too many open sockets"))
-          .subscribe()
-          .with(ok -> {}, failure -> {});
+      SocketClose.quietly(connection, SocketClose.POLICY_VIOLATION, "Too many open sockets");
       return;
     }
+    // Registered at once: a close from here on releases the count taken above.
+    sockets.opened(connection);
     sessions.opened(connection, user);
     quota.pingsGuarded(
         connection, NettyFrames.guardPings(connection, () -> quota.pingCloses(connection)));
-    hub.join(
+    joins.join(
         connection.pathParam("roomId"),
         connection,
         user,
@@ -63,7 +64,7 @@ public class ChatSocket {
   @OnTextMessage
   @NonBlocking
   void onText(String text, WebSocketConnection connection) {
-    hub.receive(connection, text);
+    intake.receive(connection, text);
   }
 
   /**
@@ -74,14 +75,14 @@ public class ChatSocket {
   @NonBlocking
   void onPing(Buffer data, WebSocketConnection connection) {
     if (!quota.pingsGuarded(connection) && quota.pingCloses(connection)) {
-      NettyFrames.closeAndDrain(connection, SocketQuota.POLICY_VIOLATION, "Too many pings");
+      NettyFrames.closeAndDrain(connection, SocketClose.POLICY_VIOLATION, "Too many pings");
     }
   }
 
   @OnBinaryMessage
   @NonBlocking
   void onBinary(Buffer data, WebSocketConnection connection) {
-    hub.reject(
+    intake.reject(
         connection,
         ChatMetrics.Rejection.BINARY_FRAME,
         "Binary frames are not supported: send text or a JSON object");
@@ -89,23 +90,21 @@ public class ChatSocket {
 
   @OnClose
   void onClose(WebSocketConnection connection) {
-    quota.closed(connection);
-    sessions.closed(connection);
-    hub.leave(connection);
+    sockets.closed(connection);
   }
 
   @OnError
   void onError(Throwable failure, WebSocketConnection connection) {
     String message = String.valueOf(failure.getMessage()).toLowerCase();
     if (failure instanceof IllegalStateException && message.contains("max message size")) {
-      hub.tooLarge(connection);
+      intake.tooLarge(connection);
       return;
     }
     if (SocketFailures.clientSide(failure, connection.id())) {
       return;
     }
     Log.warnf(failure, "WebSocket error on connection %s", connection.id());
-    hub.reject(
+    intake.reject(
         connection, ChatMetrics.Rejection.INVALID_FRAME, "The server could not handle that frame");
   }
 }

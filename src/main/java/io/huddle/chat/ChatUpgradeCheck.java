@@ -22,13 +22,14 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
 
   private final OriginPolicy origins;
   private final RoomService rooms;
-  private final Hub hub;
+  private final ShutdownDrain drain;
   private final SocketQuota quota;
 
-  public ChatUpgradeCheck(OriginPolicy origins, RoomService rooms, Hub hub, SocketQuota quota) {
+  public ChatUpgradeCheck(
+      OriginPolicy origins, RoomService rooms, ShutdownDrain drain, SocketQuota quota) {
     this.origins = origins;
     this.rooms = rooms;
-    this.hub = hub;
+    this.drain = drain;
     this.quota = quota;
   }
 
@@ -39,7 +40,7 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
 
   @Override
   public Uni<CheckResult> perform(HttpUpgradeContext context) {
-    if (!hub.accepting()) {
+    if (!drain.accepting()) {
       // Shutting down: the client should reconnect to another replica.
       return CheckResult.rejectUpgrade(503);
     }

@@ -23,6 +23,9 @@ final class RoomMembers {
   /** Whether a gap check is scheduled; guarded likewise. */
   boolean gapCheckArmed;
 
+  /** A room's stored seq that could not be read (or was not read): never trusted. */
+  static final long UNKNOWN_SEQ = -1;
+
   /** Whether lastSeq started from the stored seq (false when that read failed or raced). */
   final boolean seqKnown;
 

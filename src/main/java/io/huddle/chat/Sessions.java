@@ -6,7 +6,7 @@ import io.huddle.auth.RevocationService.TokenState;
 import io.huddle.auth.SessionRevoked;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -64,17 +64,22 @@ public class Sessions {
     }
   }
 
-  private final ConcurrentHashMap<WebSocketConnection, Session> open = new ConcurrentHashMap<>();
+  /** Each open socket's session, in its user data; removed when the session ends it. */
+  private static final TypedKey<Session> SESSION = new TypedKey<>("huddle.session");
+
+  private final OpenSockets sockets;
   private final RevocationService revocations;
   private final Instance<Broker> brokers;
   private final Duration skew;
   private final JWTParser parser;
 
   public Sessions(
+      OpenSockets sockets,
       RevocationService revocations,
       Instance<Broker> brokers,
       JWTParser parser,
       @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") int skewSeconds) {
+    this.sockets = sockets;
     this.revocations = revocations;
     this.brokers = brokers;
     this.parser = parser;
@@ -82,17 +87,20 @@ public class Sessions {
     this.skew = Duration.ofSeconds(skewSeconds > 0 ? skewSeconds : 60);
   }
 
+  /** A socket counted against its user opened: it lives as long as the user's token. */
   void opened(WebSocketConnection connection, AuthUser user) {
-    open.put(connection, new Session(user));
+    connection.userData().put(SESSION, new Session(user));
   }
 
-  void closed(WebSocketConnection connection) {
-    open.remove(connection);
-  }
-
-  /** Open sockets on this node (for tests and metrics). */
-  int size() {
-    return open.size();
+  /** Each open socket whose session has not ended, with its session. */
+  private void forEachOpen(BiConsumer<WebSocketConnection, Session> action) {
+    sockets.forEach(
+        connection -> {
+          Session session = connection.userData().get(SESSION);
+          if (session != null) {
+            action.accept(connection, session);
+          }
+        });
   }
 
   /** After logout commits: end the token's sockets on every node (this one at once). */
@@ -103,7 +111,7 @@ public class Sessions {
   /** A session-end frame from the broker (local or from another node). */
   void ended(ChatFrame frame) {
     String jti = frame.clientId();
-    open.forEach(
+    forEachOpen(
         (connection, session) -> {
           if (session.jti.equals(jti)) {
             close(connection, LOGGED_OUT, "Logged out");
@@ -120,7 +128,7 @@ public class Sessions {
    */
   void refresh(
       WebSocketConnection connection, long userId, String token, Consumer<ChatFrame> reply) {
-    Session session = open.get(connection);
+    Session session = connection.userData().get(SESSION);
     if (session == null) {
       return;
     }
@@ -154,7 +162,7 @@ public class Sessions {
   @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void closeExpired() {
     Instant now = Instant.now();
-    open.forEach(
+    forEachOpen(
         (connection, session) -> {
           if (session.expiresAt.plus(skew).isBefore(now)) {
             close(connection, EXPIRED, "Token expired");
@@ -172,7 +180,7 @@ public class Sessions {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void checkWithDatabase() {
     Map<String, Long> sessions = new HashMap<>();
-    open.values().forEach(s -> sessions.put(s.jti, s.userId));
+    forEachOpen((connection, s) -> sessions.put(s.jti, s.userId));
     Map<String, Boolean> ended;
     try {
       ended = revocations.endedAmong(sessions);
@@ -183,7 +191,7 @@ public class Sessions {
     if (ended.isEmpty()) {
       return;
     }
-    open.forEach(
+    forEachOpen(
         (connection, session) -> {
           Boolean revoked = ended.get(session.jti);
           if (revoked != null) {
@@ -196,9 +204,9 @@ public class Sessions {
   }
 
   private void close(WebSocketConnection connection, int code, String reason) {
-    if (open.remove(connection) == null) {
+    if (connection.userData().remove(SESSION) == null) {
       return;
     }
-    connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {}, failure -> {});
+    SocketClose.quietly(connection, code, reason);
   }
 }

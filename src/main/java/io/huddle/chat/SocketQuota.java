@@ -6,7 +6,6 @@ import io.huddle.common.HuddleConfig;
 import io.huddle.limit.KeyedLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,21 +18,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class SocketQuota {
-  static final int POLICY_VIOLATION = 1008;
+  /** How a socket over a limit is closed (NettyFrames' ping guard names it here). */
+  static final int POLICY_VIOLATION = SocketClose.POLICY_VIOLATION;
 
   private static final TypedKey<Quota> QUOTA = new TypedKey<>("huddle.quota");
 
   /** One connection's state; touched only on that connection's event loop. */
   private static final class Quota {
     final String userId;
+    final String address;
     final Bucket bucket;
     final Bucket pings;
     int refusedInRow;
     boolean closing;
     volatile boolean pingsGuarded;
 
-    Quota(String userId, Bucket bucket, Bucket pings) {
+    Quota(String userId, String address, Bucket bucket, Bucket pings) {
       this.userId = userId;
+      this.address = address;
       this.bucket = bucket;
       this.pings = pings;
     }
@@ -65,12 +67,6 @@ public class SocketQuota {
   private final Counter socketsRefusedPerAddress;
   private final ConcurrentHashMap<String, Integer> socketsByUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
-
-  /** Who an open connection is counted against. */
-  private record Owner(String userId, String address) {}
-
-  /** Open connections counted against their owner, to uncount those closed without @OnClose. */
-  private final ConcurrentHashMap<WebSocketConnection, Owner> counted = new ConcurrentHashMap<>();
 
   public SocketQuota(HuddleConfig config, MeterRegistry registry) {
     HuddleConfig.Limits limits = config.limits();
@@ -127,17 +123,21 @@ public class SocketQuota {
       socketsRefusedPerAddress.increment();
       return false;
     }
-    counted.put(connection, new Owner(userId, address));
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
     Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
-    connection.userData().put(QUOTA, new Quota(userId, bucket, pingBucket));
+    connection.userData().put(QUOTA, new Quota(userId, address, bucket, pingBucket));
     return true;
   }
 
-  public void closed(WebSocketConnection connection) {
-    Owner owner = counted.remove(connection);
-    if (owner != null) {
-      release(owner);
+  /**
+   * A socket counted by {@link #opened} closed: uncounts it. Called once per socket, by {@link
+   * OpenSockets} (also for sockets closed without @OnClose).
+   */
+  void closed(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota != null) {
+      release(socketsByUser, quota.userId);
+      release(socketsByAddress, quota.address);
     }
   }
 
@@ -219,21 +219,6 @@ public class SocketQuota {
   boolean pingsGuarded(WebSocketConnection connection) {
     Quota quota = connection.userData().get(QUOTA);
     return quota != null && quota.pingsGuarded;
-  }
-
-  /** A connection closed without @OnClose (see Hub.sweepClosed) must not count forever. */
-  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void sweepClosed() {
-    for (var entry : counted.entrySet()) {
-      if (entry.getKey().isClosed() && counted.remove(entry.getKey(), entry.getValue())) {
-        release(entry.getValue());
-      }
-    }
-  }
-
-  private void release(Owner owner) {
-    release(socketsByUser, owner.userId());
-    release(socketsByAddress, owner.address());
   }
 
   private static void release(ConcurrentHashMap<String, Integer> open, String key) {

@@ -1,6 +1,6 @@
 package io.huddle.cluster;
 
-import io.huddle.chat.Hub;
+import io.huddle.chat.RoomDelivery;
 import io.huddle.common.HuddleConfig;
 import io.huddle.message.MessageStore;
 import io.quarkus.logging.Log;
@@ -14,14 +14,17 @@ import java.util.Map;
 public class ClusterJobs {
   private final boolean enabled;
   private final Instance<RedisBroker> broker;
-  private final Hub hub;
+  private final RoomDelivery delivery;
   private final MessageStore store;
 
   public ClusterJobs(
-      HuddleConfig config, Instance<RedisBroker> broker, Hub hub, MessageStore store) {
+      HuddleConfig config,
+      Instance<RedisBroker> broker,
+      RoomDelivery delivery,
+      MessageStore store) {
     this.enabled = "redis".equals(config.broker());
     this.broker = broker;
-    this.hub = hub;
+    this.delivery = delivery;
     this.store = store;
   }
 
@@ -45,7 +48,7 @@ public class ClusterJobs {
     if (!enabled) {
       return;
     }
-    Map<String, Long> delivered = hub.deliveredSeqs();
+    Map<String, Long> delivered = delivery.deliveredSeqs();
     if (delivered.isEmpty()) {
       return;
     }
@@ -55,7 +58,7 @@ public class ClusterJobs {
           .forEach(
               (roomId, stored) -> {
                 if (stored > delivered.getOrDefault(roomId, Long.MAX_VALUE)) {
-                  hub.catchUp(roomId, stored);
+                  delivery.catchUp(roomId, stored);
                 }
               });
     } catch (RuntimeException e) {
