@@ -24,8 +24,10 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,11 @@ class PackagedServerIT {
         .statusCode(200)
         .body("username", equalTo(alice.username()))
         .body("email", equalTo(alice.email()));
+    // Token checks are answered from memory: the LISTEN connection works here too (in the native
+    // executable as well; a silent fall-back to a query per check would show only in latency).
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Metrics.value("huddle_session_cache_current") == 1.0);
     // Wrong password and invalid input: JSON errors, never a 500.
     given()
         .contentType(ContentType.JSON)
