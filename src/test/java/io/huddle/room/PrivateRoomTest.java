@@ -56,6 +56,15 @@ class PrivateRoomTest {
     return rooms;
   }
 
+  private static Response create(TestUser user, Object body) {
+    return given()
+        .auth()
+        .oauth2(user.token())
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/ws/createRoom");
+  }
+
   private static List<String> ids(List<Map<String, String>> rooms) {
     return rooms.stream().map(r -> r.get("id")).toList();
   }
@@ -228,28 +237,14 @@ class PrivateRoomTest {
     TestUser alice = Api.newUser();
     String id = Api.unique("seed");
     var created =
-        given()
-            .auth()
-            .oauth2(alice.token())
-            .contentType(ContentType.JSON)
-            .body(Map.of("id", id, "name", "Seed"))
-            .post("/api/v1/ws/createRoom")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath();
+        create(alice, Map.of("id", id, "name", "Seed")).then().statusCode(201).extract().jsonPath();
     assertEquals(Map.of("id", id, "name", "Seed"), created.getMap("$"));
     Map<String, String> listed =
         allRooms(alice, 500).stream().filter(r -> id.equals(r.get("id"))).findFirst().get();
     assertEquals(Map.of("id", id, "name", "Seed"), listed);
     // "public" said aloud is the same room kind.
     String explicit = Api.unique("pub");
-    given()
-        .auth()
-        .oauth2(alice.token())
-        .contentType(ContentType.JSON)
-        .body(Map.of("id", explicit, "name", "Explicit", "kind", "public"))
-        .post("/api/v1/ws/createRoom")
+    create(alice, Map.of("id", explicit, "name", "Explicit", "kind", "public"))
         .then()
         .statusCode(201)
         .body("kind", nullValue());
@@ -261,12 +256,7 @@ class PrivateRoomTest {
   void aPrivateRoomAnswersItsKind() {
     TestUser alice = Api.newUser();
     String id = Api.unique("pk");
-    given()
-        .auth()
-        .oauth2(alice.token())
-        .contentType(ContentType.JSON)
-        .body(Map.of("id", id, "name", "Secret", "kind", "private"))
-        .post("/api/v1/ws/createRoom")
+    create(alice, Map.of("id", id, "name", "Secret", "kind", "private"))
         .then()
         .statusCode(201)
         .body("id", equalTo(id))
@@ -283,22 +273,12 @@ class PrivateRoomTest {
             "{\"id\":\"" + id + "\",\"name\":\"K\",\"kind\":\"secret\"}",
             "{\"id\":\"" + id + "\",\"name\":\"K\",\"kind\":\"PRIVATE\"}",
             "{\"id\":\"" + id + "\",\"name\":\"K\",\"kind\":\"\"}")) {
-      given()
-          .auth()
-          .oauth2(alice.token())
-          .contentType(ContentType.JSON)
-          .body(body)
-          .post("/api/v1/ws/createRoom")
+      create(alice, body)
           .then()
           .statusCode(400)
           .body("error", equalTo("kind must be public or private"));
     }
-    given()
-        .auth()
-        .oauth2(alice.token())
-        .contentType(ContentType.JSON)
-        .body("{\"id\":\"" + id + "\",\"name\":\"K\",\"kind\":1}")
-        .post("/api/v1/ws/createRoom")
+    create(alice, "{\"id\":\"" + id + "\",\"name\":\"K\",\"kind\":1}")
         .then()
         .statusCode(400)
         .body("error", equalTo("kind must be a string"));
@@ -309,14 +289,7 @@ class PrivateRoomTest {
         .then()
         .body("rooms.id", not(hasItem(id)));
     // The id is still free.
-    given()
-        .auth()
-        .oauth2(alice.token())
-        .contentType(ContentType.JSON)
-        .body(Map.of("id", id, "name", "K"))
-        .post("/api/v1/ws/createRoom")
-        .then()
-        .statusCode(201);
+    create(alice, Map.of("id", id, "name", "K")).then().statusCode(201);
   }
 
   @Test
