@@ -120,6 +120,34 @@ public class MembershipResource {
     return Response.noContent().build();
   }
 
+  @DELETE
+  @Path("/members/{userId}")
+  @Operation(
+      summary = "Remove a member (owner: admins and members; admin: members)",
+      description =
+          "The user's sockets in this room are closed on every replica with 4004 \"Removed from"
+              + " the room\"; its sockets in other rooms stay open. A private room is then a 404 to"
+              + " it; a public room may be joined again (there is no ban yet).")
+  @APIResponse(responseCode = "204", description = "Removed")
+  @APIResponse(
+      responseCode = "400",
+      description = "userId is not a user id",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "403",
+      description =
+          "The caller is neither the owner nor an admin, an admin removing an admin, or the"
+              + " target is the owner",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "The target is the caller (use DELETE .../members/me)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public Response remove(@PathParam("roomId") String roomId, @PathParam("userId") String userId) {
+    members.remove(roomId, userId, currentUser.require());
+    return Response.noContent().build();
+  }
+
   @PUT
   @Path("/owner")
   @Operation(

@@ -10,6 +10,7 @@ import io.huddle.room.MemberRecords.RoleRequest;
 import io.huddle.room.MemberRecords.TransferRequest;
 import io.huddle.user.User;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,19 +20,22 @@ import java.util.Optional;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
- * Who belongs to a room and with which role: invite, leave, role changes, ownership transfer. Every
- * rule is checked against the caller's verified identity and its current row in PostgreSQL, after
- * {@link RoomService#requireVisible} (so a private room stays a 404 to non-members). Each change
- * locks the owner's row first, so one room's changes never interleave.
+ * Who belongs to a room and with which role: invite, leave, removal, role changes, ownership
+ * transfer. Every rule is checked against the caller's verified identity and its current row in
+ * PostgreSQL, after {@link RoomService#requireVisible} (so a private room stays a 404 to
+ * non-members). Each change locks the owner's row first, so one room's changes never interleave.
  */
 @ApplicationScoped
 public class MembershipService {
   private final RoomService rooms;
   private final RequestValidator validator;
+  private final Event<MemberRemoved> removals;
 
-  public MembershipService(RoomService rooms, RequestValidator validator) {
+  public MembershipService(
+      RoomService rooms, RequestValidator validator, Event<MemberRemoved> removals) {
     this.rooms = rooms;
     this.validator = validator;
+    this.removals = removals;
   }
 
   /** The room's members (a public room: its owner and whoever was invited or promoted). */
@@ -137,27 +141,62 @@ public class MembershipService {
                 () ->
                     ApiException.badRequest(
                         "role must be admin or member (ownership moves with PUT .../owner)"));
-    if (userId == null || !userId.matches(MemberRecords.USER_ID_PATTERN)) {
-      throw ApiException.badRequest(MemberRecords.USER_ID_RULE);
-    }
-    long target = Long.parseLong(userId);
+    long target = userIdOf(userId);
     rooms.requireVisible(roomId, caller);
     Optional<RoomMember> owner = RoomMember.lockOwner(roomId);
     if (owner.isEmpty() || owner.get().userId != caller.id()) {
       throw forbidden("Only the room's owner can change roles");
     }
-    RoomMember member =
-        RoomMember.find(roomId, target)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "User " + target + " is not a member of room '" + roomId + "'"));
+    RoomMember member = memberOf(roomId, target);
     if (member.role == RoomRole.OWNER) {
       throw ApiException.conflict(
           "The owner's role changes only by transferring the ownership (PUT .../owner)");
     }
     member.role = role;
     return response(member, User.<User>findById(target).username);
+  }
+
+  /**
+   * Removes another member: the owner removes admins and members, an admin members only. The user's
+   * sockets in the room are closed on every replica after the commit ({@link MemberRemoved}); a
+   * public room's visitor may open one again (there is no ban yet).
+   */
+  @Transactional
+  public void remove(String roomId, String userId, AuthUser caller) {
+    long target = userIdOf(userId);
+    rooms.requireVisible(roomId, caller);
+    RoomMember.lockOwner(roomId);
+    RoomRole role = roleOf(roomId, caller);
+    if (role != RoomRole.OWNER && role != RoomRole.ADMIN) {
+      throw forbidden("Only the room's owner or an admin can remove members");
+    }
+    if (target == caller.id()) {
+      throw ApiException.conflict("To leave the room yourself, use DELETE .../members/me");
+    }
+    RoomMember member = memberOf(roomId, target);
+    if (member.role == RoomRole.OWNER) {
+      throw forbidden("Nobody can remove the room's owner");
+    }
+    if (member.role == RoomRole.ADMIN && role != RoomRole.OWNER) {
+      throw forbidden("Only the room's owner can remove an admin");
+    }
+    member.delete();
+    removals.fire(new MemberRemoved(roomId, target));
+  }
+
+  private static long userIdOf(String userId) {
+    if (userId == null || !userId.matches(MemberRecords.USER_ID_PATTERN)) {
+      throw ApiException.badRequest(MemberRecords.USER_ID_RULE);
+    }
+    return Long.parseLong(userId);
+  }
+
+  private static RoomMember memberOf(String roomId, long userId) {
+    return RoomMember.find(roomId, userId)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "User " + userId + " is not a member of room '" + roomId + "'"));
   }
 
   /** The caller's role; null when it has no row (a visitor of a public room). */
