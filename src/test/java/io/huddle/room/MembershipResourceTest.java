@@ -9,6 +9,7 @@ import io.huddle.support.Api.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,31 +18,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class MembershipResourceTest {
 
+  /** A request with the user's token and a JSON body to come. */
+  private static RequestSpecification asJson(TestUser user) {
+    return given().auth().oauth2(user.token()).contentType(ContentType.JSON);
+  }
+
   private static Response invite(TestUser by, String room, Object body) {
-    return given()
-        .auth()
-        .oauth2(by.token())
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post("/api/v1/rooms/" + room + "/members");
+    return asJson(by).body(body).post("/api/v1/rooms/" + room + "/members");
   }
 
   private static Response setRole(TestUser by, String room, String userId, Object body) {
-    return given()
-        .auth()
-        .oauth2(by.token())
-        .contentType(ContentType.JSON)
-        .body(body)
-        .put("/api/v1/rooms/" + room + "/members/" + userId + "/role");
+    return asJson(by).body(body).put("/api/v1/rooms/" + room + "/members/" + userId + "/role");
   }
 
   private static Response transfer(TestUser by, String room, Object body) {
-    return given()
-        .auth()
-        .oauth2(by.token())
-        .contentType(ContentType.JSON)
-        .body(body)
-        .put("/api/v1/rooms/" + room + "/owner");
+    return asJson(by).body(body).put("/api/v1/rooms/" + room + "/owner");
   }
 
   private static Response leave(TestUser who, String room) {
@@ -378,6 +369,7 @@ class MembershipResourceTest {
       {"/api/v1/rooms/{roomId}/members", "get", "404"},
       {"/api/v1/rooms/{roomId}/members", "post", "403"},
       {"/api/v1/rooms/{roomId}/members/me", "delete", "409"},
+      {"/api/v1/rooms/{roomId}/members/{userId}", "delete", "403"},
       {"/api/v1/rooms/{roomId}/owner", "put", "409"},
       {"/api/v1/rooms/{roomId}/members/{userId}/role", "put", "403"},
       {"/api/v1/ws/getRooms", "get", "400"},

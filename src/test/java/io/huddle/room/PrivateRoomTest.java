@@ -18,6 +18,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -56,13 +57,13 @@ class PrivateRoomTest {
     return rooms;
   }
 
+  /** A request with the user's token and a JSON body to come. */
+  private static RequestSpecification asJson(TestUser user) {
+    return given().auth().oauth2(user.token()).contentType(ContentType.JSON);
+  }
+
   private static Response create(TestUser user, Object body) {
-    return given()
-        .auth()
-        .oauth2(user.token())
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post("/api/v1/ws/createRoom");
+    return asJson(user).body(body).post("/api/v1/ws/createRoom");
   }
 
   private static List<String> ids(List<Map<String, String>> rooms) {
@@ -77,23 +78,12 @@ class PrivateRoomTest {
             given().auth().oauth2(user.token()).get("/api/v1/ws/get/" + room),
             given().auth().oauth2(user.token()).get("/api/v1/rooms/" + room + "/messages"),
             given().auth().oauth2(user.token()).get("/api/v1/rooms/" + room + "/members"),
-            given()
-                .auth()
-                .oauth2(user.token())
-                .contentType(ContentType.JSON)
+            asJson(user)
                 .body(Map.of("username", user.username()))
                 .post("/api/v1/rooms/" + room + "/members"),
             given().auth().oauth2(user.token()).delete("/api/v1/rooms/" + room + "/members/me"),
-            given()
-                .auth()
-                .oauth2(user.token())
-                .contentType(ContentType.JSON)
-                .body(Map.of("userId", user.id()))
-                .put("/api/v1/rooms/" + room + "/owner"),
-            given()
-                .auth()
-                .oauth2(user.token())
-                .contentType(ContentType.JSON)
+            asJson(user).body(Map.of("userId", user.id())).put("/api/v1/rooms/" + room + "/owner"),
+            asJson(user)
                 .body(Map.of("role", "admin"))
                 .put("/api/v1/rooms/" + room + "/members/" + owner.id() + "/role"));
     for (Response answer : answers) {
