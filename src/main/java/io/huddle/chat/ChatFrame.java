@@ -102,6 +102,13 @@ public record ChatFrame(
     return refused.build();
   }
 
+  /**
+   * Between nodes only: the user's sockets in this room close (removed by the owner or an admin).
+   */
+  static ChatFrame memberRemoved(String roomId, String userId) {
+    return new Builder(RoomRemovals.MEMBER_REMOVED).roomId(roomId).user(userId, null).build();
+  }
+
   /** Between nodes only: the sessions of this token id end (logout). */
   static ChatFrame sessionEnd(String jti) {
     return new Builder(Sessions.SESSION_END).clientId(jti).build();

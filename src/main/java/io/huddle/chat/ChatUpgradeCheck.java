@@ -12,8 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /**
- * Refuses the room socket's upgrade with 403 for a foreign Origin and 404 for an unknown room. The
- * token check (401) runs before this one; the room look-up leaves the event loop.
+ * Refuses the room socket's upgrade with 403 for a foreign Origin and 404 for an unknown room or a
+ * private room the user is not a member of. The token check (401) runs before this one; the room
+ * look-up leaves the event loop.
  */
 @ApplicationScoped
 public class ChatUpgradeCheck implements HttpUpgradeCheck {
@@ -64,20 +65,25 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
         .flatMap(
             identity -> {
               Optional<AuthUser> user = CurrentUser.fromIdentity(identity);
-              if (user.isPresent() && !quota.mayOpen(String.valueOf(user.get().id()))) {
+              if (user.isEmpty()) {
+                // @Authenticated refuses it before; nobody to show a room to anyway.
+                return CheckResult.rejectUpgrade(401);
+              }
+              if (!quota.mayOpen(String.valueOf(user.get().id()))) {
                 return CheckResult.rejectUpgrade(429);
               }
-              return roomExists(rooms, roomId);
+              return roomVisible(rooms, roomId, user.get().id());
             });
   }
 
-  private static Uni<CheckResult> roomExists(RoomService rooms, String roomId) {
+  /** 404 for an unknown room and, the same, for a private room the user is not a member of. */
+  private static Uni<CheckResult> roomVisible(RoomService rooms, String roomId, long userId) {
     return Uni.createFrom()
-        .item(() -> rooms.exists(roomId))
+        .item(() -> rooms.visibleTo(roomId, userId))
         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
         .map(
-            exists ->
-                exists ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(404));
+            visible ->
+                visible ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(404));
   }
 
   /** The client address of the handshake, as this check set it ("unknown" when it did not). */

@@ -1,8 +1,9 @@
 package io.huddle.chat;
 
-import io.huddle.common.ApiException;
+import io.huddle.auth.CurrentUser;
 import io.huddle.common.ErrorBody;
 import io.huddle.common.OpenApiDefinition;
+import io.huddle.common.QueryNumbers;
 import io.huddle.message.MessageStore;
 import io.huddle.room.RoomService;
 import io.quarkus.security.Authenticated;
@@ -35,10 +36,12 @@ public class HistoryResource {
 
   private final MessageStore store;
   private final RoomService rooms;
+  private final CurrentUser currentUser;
 
-  public HistoryResource(MessageStore store, RoomService rooms) {
+  public HistoryResource(MessageStore store, RoomService rooms, CurrentUser currentUser) {
     this.store = store;
     this.rooms = rooms;
+    this.currentUser = currentUser;
   }
 
   @Schema(name = "MessagePage")
@@ -69,7 +72,8 @@ public class HistoryResource {
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "404",
-      description = "Unknown room",
+      description =
+          "Unknown room, or a private room the caller is not a member of (the same answer)",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public MessagePage messages(
       @PathParam("roomId") String roomId,
@@ -88,33 +92,13 @@ public class HistoryResource {
               schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
           @QueryParam("limit")
           String limit) {
-    Long beforeSeq = number("before", before, 1, Long.MAX_VALUE);
-    Long afterSeq = number("after", after, 0, Long.MAX_VALUE);
-    Long size = number("limit", limit, 1, MAX_LIMIT);
-    if (!rooms.exists(roomId)) {
-      throw ApiException.notFound("Room '" + roomId + "' does not exist");
-    }
+    Long beforeSeq = QueryNumbers.parse("before", before, 1, Long.MAX_VALUE);
+    Long afterSeq = QueryNumbers.parse("after", after, 0, Long.MAX_VALUE);
+    Long size = QueryNumbers.parse("limit", limit, 1, MAX_LIMIT);
+    rooms.requireVisible(roomId, currentUser.require());
     MessageStore.Page page =
         store.page(roomId, beforeSeq, afterSeq, size == null ? DEFAULT_LIMIT : size.intValue());
     return new MessagePage(
         page.messages().stream().map(ChatFrame::message).toList(), page.hasMore());
-  }
-
-  /** Query numbers arrive as text so that a bad one gets a 400 with a sentence, not a 404. */
-  private static Long number(String name, String value, long min, long max) {
-    if (value == null) {
-      return null;
-    }
-    long parsed;
-    try {
-      parsed = Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be a whole number");
-    }
-    if (parsed < min || parsed > max) {
-      throw ApiException.badRequest(
-          name + " must be " + (max == Long.MAX_VALUE ? "at least " + min : min + "-" + max));
-    }
-    return parsed;
   }
 }

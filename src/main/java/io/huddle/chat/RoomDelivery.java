@@ -30,6 +30,7 @@ public class RoomDelivery {
   private final Hub hub;
   private final Broker broker;
   private final Sessions sessions;
+  private final RoomRemovals removals;
   private final ObjectMapper mapper;
   private final HuddleConfig config;
   private final MessageStore store;
@@ -49,6 +50,7 @@ public class RoomDelivery {
       Hub hub,
       Instance<Broker> brokers,
       Sessions sessions,
+      RoomRemovals removals,
       ObjectMapper mapper,
       HuddleConfig config,
       MessageStore store,
@@ -57,6 +59,7 @@ public class RoomDelivery {
     this.hub = hub;
     this.broker = brokers.get();
     this.sessions = sessions;
+    this.removals = removals;
     this.mapper = mapper;
     this.config = config;
     this.store = store;
@@ -70,6 +73,8 @@ public class RoomDelivery {
         frame -> {
           if (Sessions.SESSION_END.equals(frame.type())) {
             sessions.ended(frame);
+          } else if (RoomRemovals.MEMBER_REMOVED.equals(frame.type())) {
+            removals.removed(frame);
           } else {
             deliver(frame);
           }

@@ -2,6 +2,7 @@ package io.huddle.room;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -21,4 +22,8 @@ public class Room extends PanacheEntityBase {
 
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
+
+  @Convert(converter = RoomKind.Column.class)
+  @Column(nullable = false)
+  public RoomKind kind;
 }

@@ -1,5 +1,6 @@
 package io.huddle.room;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -44,18 +45,40 @@ public final class RoomRecords {
               maxLength = MAX_NAME_LENGTH)
           @NotNull(message = "name is required")
           @NotBlank(message = "name must not be blank")
-          String name) {}
+          String name,
+      @Schema(
+              enumeration = {"public", "private"},
+              defaultValue = "public",
+              description =
+                  "public: listed to, readable and joinable by every user (the Go server's only"
+                      + " kind); private: all of that only to its members")
+          String kind) {}
 
   @Schema(name = "Room")
   public record RoomResponse(
-      @Schema(examples = "general") String id, @Schema(examples = "General chat") String name) {
+      @Schema(examples = "general") String id,
+      @Schema(examples = "General chat") String name,
+      @Schema(
+              enumeration = {"private"},
+              description =
+                  "Only for a private room; absent for a public one, so the Go server's clients"
+                      + " see what it sent")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          String kind) {
     static RoomResponse of(Room room) {
-      return new RoomResponse(room.id, room.name);
+      return new RoomResponse(
+          room.id, room.name, room.kind == RoomKind.PRIVATE ? room.kind.wire() : null);
     }
   }
 
   @Schema(name = "RoomList")
-  public record RoomList(List<RoomResponse> rooms) {}
+  public record RoomList(
+      @Schema(description = "Oldest first") List<RoomResponse> rooms,
+      @Schema(
+              description =
+                  "Present when more rooms follow: pass it as `after` to get the next page")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          String next) {}
 
   @Schema(name = "Client", description = "A user connected to a room")
   public record ClientResponse(

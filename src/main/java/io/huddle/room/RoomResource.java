@@ -2,7 +2,6 @@ package io.huddle.room;
 
 import io.huddle.auth.CurrentUser;
 import io.huddle.chat.Hub;
-import io.huddle.common.ApiException;
 import io.huddle.common.ErrorBody;
 import io.huddle.common.OpenApiDefinition;
 import io.huddle.room.RoomRecords.ClientResponse;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,14 +53,18 @@ public class RoomResource {
 
   @POST
   @Path("/createRoom")
-  @Operation(summary = "Create a room")
+  @Operation(
+      summary = "Create a room",
+      description =
+          "Public unless `kind` is `private`. The caller becomes the room's owner. The answer"
+              + " for a public room is the Go server's `{id,name}`.")
   @APIResponse(
       responseCode = "201",
       description = "Created",
       content = @Content(schema = @Schema(implementation = RoomResponse.class)))
   @APIResponse(
       responseCode = "400",
-      description = "Invalid id or name (named in the error), or not exactly one JSON object",
+      description = "Invalid id, name or kind (named in the error), or not exactly one JSON object",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "409",
@@ -79,13 +84,33 @@ public class RoomResource {
 
   @GET
   @Path("/getRooms")
-  @Operation(summary = "List every room, oldest first")
+  @Operation(
+      summary = "List the rooms the caller may see, oldest first, a page at a time",
+      description =
+          "Every public room and the private rooms the caller is a member of. Without parameters"
+              + " the first "
+              + RoomService.DEFAULT_PAGE_SIZE
+              + " rooms; when more follow, the answer carries `next`: send it as `after` for the"
+              + " next page. `limit` sets the page size, at most "
+              + RoomService.MAX_PAGE_SIZE
+              + ".")
   @APIResponse(
       responseCode = "200",
       description = "The rooms",
       content = @Content(schema = @Schema(implementation = RoomList.class)))
-  public RoomList getRooms() {
-    return new RoomList(rooms.list());
+  @APIResponse(
+      responseCode = "400",
+      description = "limit is not 1-500, or after is not a `next` value",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  public RoomList getRooms(
+      @Parameter(
+              description = "Page size, 1-500 (default 100)",
+              schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
+          @QueryParam("limit")
+          String limit,
+      @Parameter(description = "The `next` of the previous page") @QueryParam("after")
+          String after) {
+    return rooms.list(currentUser.require(), limit, after);
   }
 
   @GET
@@ -101,12 +126,11 @@ public class RoomResource {
               schema = @Schema(type = SchemaType.ARRAY, implementation = ClientResponse.class)))
   @APIResponse(
       responseCode = "404",
-      description = "Unknown room",
+      description =
+          "Unknown room, or a private room the caller is not a member of (the same answer)",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public List<ClientResponse> getClients(@PathParam("roomId") String roomId) {
-    if (!rooms.exists(roomId)) {
-      throw ApiException.notFound("Room '" + roomId + "' does not exist");
-    }
+    rooms.requireVisible(roomId, currentUser.require());
     return hub.clients(roomId);
   }
 }

@@ -2,41 +2,56 @@ package io.huddle.room;
 
 import io.huddle.auth.AuthUser;
 import io.huddle.common.ApiException;
+import io.huddle.common.QueryNumbers;
 import io.huddle.common.RequestValidator;
 import io.huddle.limit.RateLimits;
 import io.huddle.room.RoomRecords.CreateRoomRequest;
+import io.huddle.room.RoomRecords.RoomList;
 import io.huddle.room.RoomRecords.RoomResponse;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.exception.ConstraintViolationException;
 
-/** Room rules; rooms live in PostgreSQL so they survive restarts and are shared by replicas. */
+/**
+ * Room rules; rooms live in PostgreSQL so they survive restarts and are shared by replicas. Owns
+ * who may see a room: a public room is seen by everyone, a private one only by its members, and to
+ * anyone else a private room is exactly as absent as an unknown id (404 everywhere).
+ */
 @ApplicationScoped
 public class RoomService {
   /** Upper bound of {@link #known}: past it the cache starts over (a room costs ~100 bytes). */
   static final int KNOWN_ROOMS_LIMIT = 100_000;
 
+  /** getRooms' page size when the client names none (the Go server's clients never do). */
+  public static final int DEFAULT_PAGE_SIZE = 100;
+
+  public static final int MAX_PAGE_SIZE = 500;
+
   private final RequestValidator validator;
   private final RateLimits limits;
 
   /**
-   * Rooms seen to exist. Huddle never deletes a room, so a room once found stays found: every
-   * WebSocket upgrade checks its room, and a reconnect storm into a few rooms would otherwise make
-   * one query per handshake. Unknown ids are always asked of the database (another replica may have
-   * just created the room).
+   * The kind of each room seen to exist. Huddle never deletes a room nor changes its kind, so a
+   * room once found stays found: every WebSocket upgrade checks its room, and a reconnect storm
+   * into a few rooms would otherwise make one query per handshake (a private room still costs one
+   * membership query, since membership changes on every replica). Unknown ids are always asked of
+   * the database (another replica may have just created the room).
    */
-  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final Map<String, RoomKind> known = new ConcurrentHashMap<>();
 
   public RoomService(RequestValidator validator, RateLimits limits) {
     this.validator = validator;
     this.limits = limits;
   }
 
+  /** Creates the room, public unless the request says private, with its creator as owner. */
   @Transactional
   public RoomResponse create(CreateRoomRequest request, AuthUser creator) {
     validator.check(request);
@@ -46,11 +61,18 @@ public class RoomService {
       throw ApiException.badRequest(
           "name must be at most " + RoomRecords.MAX_NAME_LENGTH + " characters");
     }
+    RoomKind kind =
+        request.kind() == null
+            ? RoomKind.PUBLIC
+            : RoomKind.parse(request.kind())
+                .orElseThrow(() -> ApiException.badRequest("kind must be public or private"));
     Room room = new Room();
     room.id = request.id();
     room.name = request.name();
+    room.kind = kind;
     room.createdBy = creator.id();
-    room.createdAt = Instant.now();
+    // PostgreSQL keeps microseconds: what getRooms' cursor compares is what was stored.
+    room.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     try {
       // The primary key decides between concurrent creators; flush so it answers here.
       room.persistAndFlush();
@@ -60,37 +82,97 @@ public class RoomService {
       }
       throw ApiException.unauthorized("The account of this token no longer exists");
     }
+    RoomMember.of(room.id, creator.id(), RoomRole.OWNER, room.createdAt).persist();
     return RoomResponse.of(room);
   }
 
+  /**
+   * One page of the rooms the viewer may see (every public room, and the private rooms it is a
+   * member of), oldest first.
+   *
+   * @param limit page size as the client sent it (null: {@value #DEFAULT_PAGE_SIZE})
+   * @param after the {@code next} of the previous page, or null for the first page
+   */
   @Transactional
-  public List<RoomResponse> list() {
-    return Room.<Room>listAll(Sort.by("createdAt").and("id")).stream()
-        .map(RoomResponse::of)
-        .toList();
+  public RoomList list(AuthUser viewer, String limit, String after) {
+    Long size = QueryNumbers.parse("limit", limit, 1, MAX_PAGE_SIZE);
+    int pageSize = size == null ? DEFAULT_PAGE_SIZE : size.intValue();
+    String visible = "(kind = ?1 or id in (select m.roomId from RoomMember m where m.userId = ?2))";
+    Sort order = Sort.by("createdAt").and("id");
+    List<Room> found;
+    if (after == null) {
+      found =
+          Room.<Room>find(visible, order, RoomKind.PUBLIC, viewer.id()).range(0, pageSize).list();
+    } else {
+      RoomCursor cursor = RoomCursor.decode(after);
+      found =
+          Room.<Room>find(
+                  visible + " and (createdAt > ?3 or (createdAt = ?3 and id > ?4))",
+                  order,
+                  RoomKind.PUBLIC,
+                  viewer.id(),
+                  cursor.createdAt(),
+                  cursor.id())
+              .range(0, pageSize)
+              .list();
+    }
+    // One row more than the page was asked for: whether a next page exists.
+    boolean more = found.size() > pageSize;
+    List<Room> page = more ? found.subList(0, pageSize) : found;
+    return new RoomList(
+        page.stream().map(RoomResponse::of).toList(),
+        more ? RoomCursor.after(page.get(pageSize - 1)).encode() : null);
   }
 
-  public boolean exists(String roomId) {
+  /** Whether the room exists and the user may see it (its sockets, history, clients, members). */
+  public boolean visibleTo(String roomId, long userId) {
+    return kindOf(roomId)
+        .map(kind -> kind == RoomKind.PUBLIC || isMember(roomId, userId))
+        .orElse(false);
+  }
+
+  /**
+   * The kind of a room the user may see; otherwise 404, with the same sentence for a private room
+   * the user is not a member of as for an id no room has.
+   */
+  public RoomKind requireVisible(String roomId, AuthUser user) {
+    return kindOf(roomId)
+        .filter(kind -> kind == RoomKind.PUBLIC || isMember(roomId, user.id()))
+        .orElseThrow(() -> notFound(roomId));
+  }
+
+  static ApiException notFound(String roomId) {
+    return ApiException.notFound("Room '" + roomId + "' does not exist");
+  }
+
+  Optional<RoomKind> kindOf(String roomId) {
     // An id that could never have been created is unknown without asking PostgreSQL, which
     // would fail on a NUL character (a 500) rather than answer.
     if (!RoomRecords.possibleRoomId(roomId)) {
-      return false;
+      return Optional.empty();
     }
-    if (known.contains(roomId)) {
-      return true;
+    RoomKind cached = known.get(roomId);
+    if (cached != null) {
+      return Optional.of(cached);
     }
-    boolean found = existsInDatabase(roomId);
-    if (found) {
-      if (known.size() >= KNOWN_ROOMS_LIMIT) {
-        known.clear();
-      }
-      known.add(roomId);
-    }
+    Optional<RoomKind> found = kindInDatabase(roomId);
+    found.ifPresent(
+        kind -> {
+          if (known.size() >= KNOWN_ROOMS_LIMIT) {
+            known.clear();
+          }
+          known.put(roomId, kind);
+        });
     return found;
   }
 
   @Transactional
-  boolean existsInDatabase(String roomId) {
-    return Room.count("id", roomId) > 0;
+  Optional<RoomKind> kindInDatabase(String roomId) {
+    return Room.<Room>findByIdOptional(roomId).map(room -> room.kind);
+  }
+
+  @Transactional
+  boolean isMember(String roomId, long userId) {
+    return RoomMember.isMember(roomId, userId);
   }
 }

@@ -10,13 +10,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class UserRecords {
   private UserRecords() {}
 
+  /** What a username may be. */
+  public static final String USERNAME_PATTERN = "^[a-zA-Z0-9_-]{3,20}$";
+
+  public static final String USERNAME_RULE =
+      "username must be 3-20 characters of letters, digits, _ or -";
+
   @Schema(name = "SignupRequest")
   public record SignupRequest(
       @Schema(examples = "alice", description = "3-20 letters, digits, _ or -")
           @NotNull(message = "username is required")
-          @Pattern(
-              regexp = "^[a-zA-Z0-9_-]{3,20}$",
-              message = "username must be 3-20 characters of letters, digits, _ or -")
+          @Pattern(regexp = USERNAME_PATTERN, message = USERNAME_RULE)
           String username,
       @Schema(examples = "alice@example.com", description = "Stored lower-case, at most 254 chars")
           @NotNull(message = "email is required")

@@ -250,6 +250,28 @@ class ClusterIT {
   }
 
   @Test
+  @Order(4)
+  void aMemberRemovedOnOneNodeHasItsSocketClosedOnTheOther() {
+    TestUser owner = Api.newUser();
+    TestUser frank = Api.newUser();
+    String room = Api.newPrivateRoom(owner);
+    Api.invite(owner, room, frank);
+    try (WsClient socket = join(node2, frank, room)) {
+      RestAssured.given()
+          .baseUri("http://127.0.0.1")
+          .port(node1.port())
+          .auth()
+          .oauth2(owner.token())
+          .delete("/api/v1/rooms/" + room + "/members/" + frank.id())
+          .then()
+          .statusCode(204);
+      assertEquals(4004, socket.awaitClose(Duration.ofSeconds(5)));
+    }
+    assertEquals(
+        404, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(frank.token())));
+  }
+
+  @Test
   @Order(5)
   void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
     TestUser alice = Api.newUser();

@@ -51,14 +51,36 @@ public final class Api {
 
   public static String newRoom(TestUser owner) {
     String id = unique("room");
+    return create(owner, Map.of("id", id, "name", "Room " + id));
+  }
+
+  /** A private room owned by the given user. */
+  public static String newPrivateRoom(TestUser owner) {
+    String id = unique("priv");
+    return create(owner, Map.of("id", id, "name", "Private " + id, "kind", "private"));
+  }
+
+  private static String create(TestUser owner, Map<String, String> room) {
     given()
         .auth()
         .oauth2(owner.token())
         .contentType(ContentType.JSON)
-        .body(Map.of("id", id, "name", "Room " + id))
+        .body(room)
         .post("/api/v1/ws/createRoom")
         .then()
         .statusCode(201);
-    return id;
+    return room.get("id");
+  }
+
+  /** The inviter adds the user to the room as a member. */
+  public static void invite(TestUser inviter, String roomId, TestUser user) {
+    given()
+        .auth()
+        .oauth2(inviter.token())
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", user.username()))
+        .post("/api/v1/rooms/" + roomId + "/members")
+        .then()
+        .statusCode(201);
   }
 }
