@@ -283,6 +283,18 @@ describe('RoomConnection', () => {
     });
   }
 
+  test('a close with 4004 (removed from the room) stops for good without retrying', async () => {
+    const { conn, fatal, timers } = setup();
+    conn.start();
+    FakeSocket.last().open();
+    FakeSocket.last().frame({ type: 'history', roomId: 'r', messages: [msg(1)] });
+    FakeSocket.last().drop(4004);
+    await flush();
+    assert.deepEqual(fatal, ['removed']);
+    assert.equal(timers.queue.length, 0);
+    assert.equal(conn.state, 'stopped');
+  });
+
   test('a rate-limited message stays pending and is sent again after retryAfterMs', () => {
     const { conn, timers, pending } = setup();
     conn.start();

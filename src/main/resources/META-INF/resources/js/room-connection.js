@@ -10,6 +10,8 @@
 export const MAX_CONTENT_LENGTH = 4000;
 /** Close codes that end the session (docs/protocol.md): logged out, token expired, account gone. */
 export const SESSION_ENDED_CODES = new Set([4001, 4002, 4003]);
+/** Close code that ends this room for this user (removed by the owner or an admin). */
+export const REMOVED_CODE = 4004;
 const PAGE_LIMIT = 500;
 const GAP_RETRY_MS = 3000;
 
@@ -360,6 +362,14 @@ export class RoomConnection {
       this.stopped = true;
       this.#setState('stopped', { reason: 'unauthorized' });
       this.on.fatal?.('unauthorized');
+      return;
+    }
+    if (code === REMOVED_CODE) {
+      // Removed from the room: a private room would now answer 404, a public one let us straight
+      // back in against the moderator's decision. Either way, do not reconnect.
+      this.stopped = true;
+      this.#setState('stopped', { reason: 'removed' });
+      this.on.fatal?.('removed');
       return;
     }
     if (!opened) {

@@ -219,7 +219,10 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
           onSessionLost();
           return;
         }
-        notice.textContent = `Room “${roomId}” does not exist (any more).`;
+        notice.textContent =
+          reason === 'removed'
+            ? `You were removed from room “${roomId}”.`
+            : `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;
         composer.hidden = true;
       },
