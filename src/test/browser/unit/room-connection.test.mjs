@@ -283,17 +283,22 @@ describe('RoomConnection', () => {
     });
   }
 
-  test('a close with 4004 (removed from the room) stops for good without retrying', async () => {
-    const { conn, fatal, timers } = setup();
-    conn.start();
-    FakeSocket.last().open();
-    FakeSocket.last().frame({ type: 'history', roomId: 'r', messages: [msg(1)] });
-    FakeSocket.last().drop(4004);
-    await flush();
-    assert.deepEqual(fatal, ['removed']);
-    assert.equal(timers.queue.length, 0);
-    assert.equal(conn.state, 'stopped');
-  });
+  for (const [code, reason] of [
+    [4004, 'removed'],
+    [4005, 'left'],
+  ]) {
+    test(`a close with ${code} (${reason}) stops the room for good without retrying`, async () => {
+      const { conn, fatal, timers } = setup();
+      conn.start();
+      FakeSocket.last().open();
+      FakeSocket.last().frame({ type: 'history', roomId: 'r', messages: [msg(1)] });
+      FakeSocket.last().drop(code);
+      await flush();
+      assert.deepEqual(fatal, [reason]);
+      assert.equal(timers.queue.length, 0);
+      assert.equal(conn.state, 'stopped');
+    });
+  }
 
   test('a rate-limited message stays pending and is sent again after retryAfterMs', () => {
     const { conn, timers, pending } = setup();

@@ -105,8 +105,11 @@ public record ChatFrame(
   /**
    * Between nodes only: the user's sockets in this room close (removed by the owner or an admin).
    */
-  static ChatFrame memberRemoved(String roomId, String userId) {
-    return new Builder(RoomRemovals.MEMBER_REMOVED).roomId(roomId).user(userId, null).build();
+  static ChatFrame memberRemoved(String roomId, String userId, boolean left) {
+    return new Builder(left ? RoomRemovals.MEMBER_LEFT : RoomRemovals.MEMBER_REMOVED)
+        .roomId(roomId)
+        .user(userId, null)
+        .build();
   }
 
   /** Between nodes only: the sessions of this token id end (logout). */

@@ -73,7 +73,8 @@ public class RoomDelivery {
         frame -> {
           if (Sessions.SESSION_END.equals(frame.type())) {
             sessions.ended(frame);
-          } else if (RoomRemovals.MEMBER_REMOVED.equals(frame.type())) {
+          } else if (RoomRemovals.MEMBER_REMOVED.equals(frame.type())
+              || RoomRemovals.MEMBER_LEFT.equals(frame.type())) {
             removals.removed(frame);
           } else {
             deliver(frame);

@@ -81,7 +81,7 @@ public class MembershipService {
   /** The caller leaves the room; the owner must hand the room over first. */
   @Transactional
   public void leave(String roomId, AuthUser caller) {
-    rooms.requireVisible(roomId, caller);
+    RoomKind kind = rooms.requireVisible(roomId, caller);
     RoomMember.lockOwner(roomId);
     RoomMember self =
         RoomMember.find(roomId, caller.id())
@@ -92,6 +92,10 @@ public class MembershipService {
           "The owner cannot leave the room: transfer the ownership to another member first");
     }
     self.delete();
+    if (kind == RoomKind.PRIVATE) {
+      // A private room is for members only: sockets still open in it would go on receiving.
+      removals.fire(new MemberRemoved(roomId, caller.id(), true));
+    }
   }
 
   /**
@@ -181,7 +185,7 @@ public class MembershipService {
       throw forbidden("Only the room's owner can remove an admin");
     }
     member.delete();
-    removals.fire(new MemberRemoved(roomId, target));
+    removals.fire(new MemberRemoved(roomId, target, false));
   }
 
   private static long userIdOf(String userId) {

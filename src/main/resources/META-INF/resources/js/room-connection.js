@@ -10,8 +10,11 @@
 export const MAX_CONTENT_LENGTH = 4000;
 /** Close codes that end the session (docs/protocol.md): logged out, token expired, account gone. */
 export const SESSION_ENDED_CODES = new Set([4001, 4002, 4003]);
-/** Close code that ends this room for this user (removed by the owner or an admin). */
-export const REMOVED_CODE = 4004;
+/** Close codes that end this room for this user: removed by the owner or an admin, or left. */
+export const ROOM_ENDED_CODES = new Map([
+  [4004, 'removed'],
+  [4005, 'left'],
+]);
 const PAGE_LIMIT = 500;
 const GAP_RETRY_MS = 3000;
 
@@ -364,12 +367,14 @@ export class RoomConnection {
       this.on.fatal?.('unauthorized');
       return;
     }
-    if (code === REMOVED_CODE) {
-      // Removed from the room: a private room would now answer 404, a public one let us straight
-      // back in against the moderator's decision. Either way, do not reconnect.
+    if (ROOM_ENDED_CODES.has(code)) {
+      // Removed from the room, or left it (from another device): a private room would now answer
+      // 404, a public one let us straight back in against the moderator's decision. Either way,
+      // do not reconnect.
+      const reason = ROOM_ENDED_CODES.get(code);
       this.stopped = true;
-      this.#setState('stopped', { reason: 'removed' });
-      this.on.fatal?.('removed');
+      this.#setState('stopped', { reason });
+      this.on.fatal?.(reason);
       return;
     }
     if (!opened) {

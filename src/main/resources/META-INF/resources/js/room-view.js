@@ -219,10 +219,11 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
           onSessionLost();
           return;
         }
-        notice.textContent =
-          reason === 'removed'
-            ? `You were removed from room “${roomId}”.`
-            : `Room “${roomId}” does not exist (any more).`;
+        const texts = {
+          removed: `You were removed from room “${roomId}”.`,
+          left: `You left room “${roomId}”.`,
+        };
+        notice.textContent = texts[reason] ?? `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;
         composer.hidden = true;
       },

@@ -91,6 +91,38 @@ class RemoveMemberTest {
   }
 
   @Test
+  void leavingAPrivateRoomClosesOnesSocketsThereWith4005ButLeavingAPublicOneDoesNot() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String secret = Api.newPrivateRoom(alice);
+    String open = Api.newRoom(alice);
+    Api.invite(alice, secret, bob);
+    Api.invite(alice, open, bob);
+    try (WsClient a = join(alice, secret);
+        WsClient inSecret = join(bob, secret);
+        WsClient inOpen = join(bob, open)) {
+      given()
+          .auth()
+          .oauth2(bob.token())
+          .delete("/api/v1/rooms/" + open + "/members/me")
+          .then()
+          .statusCode(204);
+      given()
+          .auth()
+          .oauth2(bob.token())
+          .delete("/api/v1/rooms/" + secret + "/members/me")
+          .then()
+          .statusCode(204);
+      assertEquals(RoomRemovals.LEFT, inSecret.awaitClose(Duration.ofSeconds(5)));
+      // The public room stays open to anyone, member or not.
+      inOpen.send("still in the open room");
+      inOpen.next(f -> "still in the open room".equals(f.path("content").asText()));
+      assertFalse(inOpen.isClosed());
+      assertFalse(a.isClosed());
+    }
+  }
+
+  @Test
   void onlyTheOwnerRemovesAdminsNobodyRemovesTheOwnerAndMembersRemoveNobody() {
     TestUser alice = Api.newUser();
     TestUser bob = Api.newUser();
