@@ -122,6 +122,11 @@ public interface HuddleConfig {
     @WithDefault("20/1H burst 20")
     @WithConverter(Rate.RateConverter.class)
     Rate roomsPerUser();
+
+    /** Invitations one user may send (each also tells whether a username exists). */
+    @WithDefault("60/1H burst 30")
+    @WithConverter(Rate.RateConverter.class)
+    Rate invitesPerUser();
   }
 
   interface Token {

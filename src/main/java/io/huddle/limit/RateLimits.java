@@ -7,8 +7,8 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 
 /**
- * The REST limits of one node: log-ins, sign-ups and room creations. Each refusal is a 429 with
- * {@code Retry-After} and is counted in {@code huddle_rate_limited_total{limit=...}}.
+ * The REST limits of one node: log-ins, sign-ups, room creations and invitations. Each refusal is a
+ * 429 with {@code Retry-After} and is counted in {@code huddle_rate_limited_total{limit=...}}.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -16,6 +16,7 @@ public class RateLimits {
   private final KeyedLimiter loginsPerAddress;
   private final KeyedLimiter signupsPerAddress;
   private final KeyedLimiter roomsPerUser;
+  private final KeyedLimiter invitesPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -31,6 +32,8 @@ public class RateLimits {
     signupsPerAddress =
         new KeyedLimiter("signups-per-address", limits.signupsPerAddress(), registry, shared);
     roomsPerUser = new KeyedLimiter("rooms-per-user", limits.roomsPerUser(), registry, shared);
+    invitesPerUser =
+        new KeyedLimiter("invites-per-user", limits.invitesPerUser(), registry, shared);
   }
 
   /**
@@ -57,6 +60,10 @@ public class RateLimits {
 
   public void beforeRoomCreation(long userId) {
     refuseIf(roomsPerUser.take(Long.toString(userId)), "Too many rooms created: wait a while");
+  }
+
+  public void beforeInvite(long userId) {
+    refuseIf(invitesPerUser.take(Long.toString(userId)), "Too many invitations sent: wait a while");
   }
 
   private static String emailKey(String email) {

@@ -97,6 +97,10 @@ public class MembershipResource {
       responseCode = "415",
       description = "The body is not sent as application/json",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "429",
+      description = "Too many invitations sent by this user (see Retry-After)",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   public Response invite(@PathParam("roomId") String roomId, InviteRequest request) {
     return Response.status(201)
         .entity(members.invite(roomId, request, currentUser.require()))

@@ -3,6 +3,7 @@ package io.huddle.room;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.ApiException;
 import io.huddle.common.RequestValidator;
+import io.huddle.limit.RateLimits;
 import io.huddle.room.MemberRecords.InviteRequest;
 import io.huddle.room.MemberRecords.MemberList;
 import io.huddle.room.MemberRecords.MemberResponse;
@@ -31,11 +32,17 @@ public class MembershipService {
   private final RequestValidator validator;
   private final Event<MemberRemoved> removals;
 
+  private final RateLimits limits;
+
   public MembershipService(
-      RoomService rooms, RequestValidator validator, Event<MemberRemoved> removals) {
+      RoomService rooms,
+      RequestValidator validator,
+      Event<MemberRemoved> removals,
+      RateLimits limits) {
     this.rooms = rooms;
     this.validator = validator;
     this.removals = removals;
+    this.limits = limits;
   }
 
   /** The room's members (a public room: its owner and whoever was invited or promoted). */
@@ -49,6 +56,8 @@ public class MembershipService {
   @Transactional
   public MemberResponse invite(String roomId, InviteRequest request, AuthUser caller) {
     validator.check(request);
+    // Charged before anything is looked up: an invitation's answer says whether a username exists.
+    limits.beforeInvite(caller.id());
     rooms.requireVisible(roomId, caller);
     RoomMember.lockOwner(roomId);
     RoomRole role = roleOf(roomId, caller);

@@ -52,6 +52,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.logins-per-address", "5/1H burst 5"),
           Map.entry("huddle.limits.signups-per-address", "3/1H burst 3"),
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
+          Map.entry("huddle.limits.invites-per-user", "2/1H burst 2"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -252,6 +253,47 @@ class RateLimitTest {
         assertLimited(created);
       }
     }
+  }
+
+  @Test
+  void invitationsPerUserAlsoForUnknownUsernames() {
+    String owner = newUser();
+    String token = token(owner);
+    String room = Api.unique("rlroom");
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", room, "name", "Room", "kind", "private"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    Response first = invite(token, room, newUser());
+    first.then().statusCode(201);
+    // An unknown username costs a token too: invitations cannot enumerate usernames at will.
+    invite(token, room, name("nobody")).then().statusCode(404);
+    assertLimited(invite(token, room, newUser()));
+    // Another user's budget is their own.
+    String other = token(newUser());
+    String otherRoom = Api.unique("rlroom");
+    given()
+        .auth()
+        .oauth2(other)
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", otherRoom, "name", "Room"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    invite(other, otherRoom, newUser()).then().statusCode(201);
+  }
+
+  private static Response invite(String token, String room, String username) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", username))
+        .post("/api/v1/rooms/" + room + "/members");
   }
 
   private String room() {
