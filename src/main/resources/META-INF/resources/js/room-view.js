@@ -283,10 +283,13 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
-  api.rooms().then((rooms) => {
+  api.rooms().then(({ rooms }) => {
     const room = rooms.find((r) => r.id === roomId);
     if (room) {
       title.textContent = room.name;
+      if (room.kind === 'private') {
+        title.append(h('span', { class: 'room-kind' }, h('span', { 'aria-hidden': 'true' }, ' 🔒'), ' private'));
+      }
       document.title = `${room.name} · Huddle`;
     }
   }).catch(() => {});

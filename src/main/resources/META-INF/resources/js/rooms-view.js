@@ -24,10 +24,16 @@ export async function renderRooms(main, { header, navigate }) {
     busyLabel: 'Creating…',
     className: 'create-room',
     action: async ({ id, name }) => {
-      const room = await api.createRoom(id.trim(), name.trim());
+      const room = await api.createRoom(id.trim(), name.trim(), { private: privateBox.checked });
       navigate(`#/room/${encodeURIComponent(room.id)}`);
     },
   });
+  // Private: only its members see, read and join it (the creator is its owner and invites).
+  const privateBox = h('input', { type: 'checkbox', id: 'f-private', name: 'private', 'aria-describedby': 'f-private-hint' });
+  form.querySelector('.form-error').before(h('div', { class: 'field checkbox-field' },
+    h('label', { for: 'f-private' }, privateBox, ' Private'),
+    h('p', { id: 'f-private-hint', class: 'hint' }, 'Only members see it; you invite them from the room.')));
+
   // Suggest an id from the name until the user types an id of their own.
   let idEdited = false;
   inputs.id.addEventListener('input', () => { idEdited = inputs.id.value !== ''; });
@@ -47,14 +53,17 @@ export async function renderRooms(main, { header, navigate }) {
         form)));
 
   try {
-    const rooms = await api.rooms();
+    const { rooms, truncated } = await api.rooms();
     list.replaceChildren(...rooms.map((room) =>
-      h('li', {},
+      h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public' } },
         h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
-          h('span', { class: 'room-name' }, room.name),
+          h('span', { class: 'room-name' }, room.name,
+            room.kind === 'private' && h('span', { class: 'room-kind' },
+              h('span', { 'aria-hidden': 'true' }, ' 🔒'), ' private')),
           h('span', { class: 'room-id' }, room.id)))));
-    status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
-    status.hidden = rooms.length > 0;
+    if (truncated) status.textContent = `Showing the first ${rooms.length} rooms.`;
+    else status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
+    status.hidden = status.textContent === '';
   } catch (e) {
     status.textContent = e.message;
   } finally {
