@@ -1,6 +1,7 @@
 // The room: history and live messages, who is here, join/leave notices, the composer.
 import { api, roomSocketUrl } from './api.js';
 import { h, replace } from './dom.js';
+import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 
@@ -407,7 +408,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
     if (room) {
       title.textContent = room.name;
       if (room.kind === 'private') {
-        title.append(h('span', { class: 'room-kind' }, h('span', { 'aria-hidden': 'true' }, ' 🔒'), ' private'));
+        title.append(' ', privateBadge());
       }
       document.title = `${room.name} · Huddle`;
     }

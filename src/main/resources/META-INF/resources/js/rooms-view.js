@@ -11,6 +11,12 @@ export function suggestId(name) {
     .slice(0, 64);
 }
 
+/** The "private" mark of a room: a padlock (an image: no emoji font needed) and the word. */
+export function privateBadge() {
+  return h('span', { class: 'room-kind' },
+    h('img', { src: 'lock.svg', alt: '', width: 9, height: 11, class: 'lock' }), 'private');
+}
+
 export async function renderRooms(main, { header, navigate }) {
   const list = h('ul', { class: 'room-list', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading rooms…');
@@ -57,9 +63,7 @@ export async function renderRooms(main, { header, navigate }) {
     list.replaceChildren(...rooms.map((room) =>
       h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public' } },
         h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
-          h('span', { class: 'room-name' }, room.name,
-            room.kind === 'private' && h('span', { class: 'room-kind' },
-              h('span', { 'aria-hidden': 'true' }, ' 🔒'), ' private')),
+          h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()]),
           h('span', { class: 'room-id' }, room.id)))));
     if (truncated) status.textContent = `Showing the first ${rooms.length} rooms.`;
     else status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
