@@ -5,7 +5,9 @@
 // Two users in two browser contexts (alice on a desktop in Tokyo, bob on a 360 px phone in New
 // York) sign up, meet in a room and talk; HTML in a message stays text; the server restarts while
 // bob is offline and a third user talks in the gap; both catch up with nothing missed and nothing
-// twice; logging out kills the cookie for sockets too.
+// twice; in second tabs, alice makes a private room that bob cannot see until she invites him,
+// promotes and demotes him, removes him (his tab shows the 4004), invites him again and he
+// leaves; logging out kills the cookie for sockets too.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,6 +93,14 @@ async function newUserPage(browser, { name, viewport, timezoneId }) {
   });
   const page = await context.newPage();
   const problems = [];
+  watch(page, name, problems);
+  const restRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/messages?')) restRequests.push(r.url()); });
+  return { name, context, page, problems, restRequests, timezoneId };
+}
+
+/** Records a page's errors, dialogs and CSP/Trusted Types complaints in `problems`. */
+function watch(page, name, problems) {
   page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
   page.on('dialog', (d) => {
     problems.push(`${name}: a dialog opened: ${d.message()}`);
@@ -101,10 +111,36 @@ async function newUserPage(browser, { name, viewport, timezoneId }) {
       problems.push(`${name}: ${m.text()}`);
     }
   });
-  const restRequests = [];
-  page.on('request', (r) => { if (r.url().includes('/messages?')) restRequests.push(r.url()); });
-  return { name, context, page, problems, restRequests, timezoneId };
 }
+
+/** A second tab of the same user (same cookie), watched like the first; opened on the rooms. */
+async function openTab(user) {
+  const page = await user.context.newPage();
+  watch(page, `${user.name} (2nd tab)`, user.problems);
+  await page.goto(BASE);
+  await page.getByRole('heading', { name: 'Rooms' }).waitFor();
+  return page;
+}
+
+/** Closes a tab after moving its CSP violations into the user's problems. */
+async function closeTab(user, page) {
+  for (const v of await page.evaluate(() => window.__cspViolations)) user.problems.push(`${user.name} (2nd tab): CSP: ${v}`);
+  await page.close();
+}
+
+/** The room list once loaded: `{id, kind, text}` for each room. */
+async function roomList(page) {
+  await page.locator('.room-list:not([aria-busy])').waitFor();
+  return page.$$eval('.room-list li', (els) => els.map((e) => ({ id: e.dataset.roomId, kind: e.dataset.kind, text: e.textContent })));
+}
+
+/** The members panel: `username:role` for each member, in order. */
+const membersOf = (page) => page.$$eval('#members li', (els) => els.map((e) => `${e.dataset.username}:${e.dataset.role}`));
+/** Opens the members panel (a closed <details> on a narrow screen) unless it is open. */
+async function openMembers(page) {
+  if (await page.getAttribute('#members-panel', 'open') === null) await page.locator('#members-panel summary').click();
+}
+const memberRow = (page, username) => page.locator(`#members li[data-username="${username}"]`);
 
 async function signUp(user, { username, email }, badField) {
   const { page } = user;
@@ -415,6 +451,130 @@ try {
     ]);
     assert.ok(bob.restRequests.some((u) => u.includes('after=')),
       `bob paged the gap over REST (catch-up limit is ${process.env.HUDDLE_HISTORY_CATCH_UP_LIMIT}); requests: ${bob.restRequests}`);
+  });
+
+  // ---- a private room ------------------------------------------------------------------------
+  // In a second tab each, so the first tabs stay in the shared room for the log-out steps.
+  const SECRET = { name: 'Secret plans', id: 'secret-plans' };
+  let aliceTab;
+  let bobTab;
+  await step('alice creates a private room: marked private in her list; she is its owner', async () => {
+    aliceTab = await openTab(alice);
+    await aliceTab.getByLabel('Room name').fill(SECRET.name);
+    await aliceTab.getByLabel('Private').check();
+    await aliceTab.getByRole('button', { name: 'Create room' }).click();
+    await waitLive(aliceTab);
+    await eventually(async () => assert.equal(await aliceTab.textContent('#room-title'), `${SECRET.name} private`));
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner']));
+    assert.ok(await aliceTab.getByRole('button', { name: 'Invite' }).isVisible(), 'the owner invites');
+    assert.equal(await aliceTab.locator('#leave-room').isVisible(), false, 'the owner cannot leave');
+    assert.equal(await memberRow(aliceTab, 'alice').getByRole('button').count(), 0, 'nothing to do to herself');
+
+    // The list follows getRooms' `next` cursor: with pages of one room it needs every page.
+    const pages = [];
+    const onePerPage = (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('limit', '1');
+      pages.push(url.search);
+      return route.continue({ url: url.href });
+    };
+    const getRooms = (url) => url.pathname.endsWith('/api/v1/ws/getRooms');
+    await aliceTab.route(getRooms, onePerPage);
+    await aliceTab.getByRole('link', { name: 'Rooms' }).click();
+    const rooms = await roomList(aliceTab);
+    await aliceTab.unroute(getRooms, onePerPage);
+    assert.ok(pages.length >= 2 && pages.slice(1).every((q) => q.includes('after=')), `pages asked: ${pages}`);
+    assert.deepEqual(rooms.map((r) => `${r.id}:${r.kind}`), [`${ROOM.id}:public`, `${SECRET.id}:private`]);
+    assert.match(rooms[1].text, /private/);
+    assert.ok(await aliceTab.$eval(`li[data-room-id="${SECRET.id}"] img.lock`, (img) => img.complete && img.naturalWidth > 0),
+      'the padlock image loaded');
+    assert.doesNotMatch(rooms[0].text, /private/);
+    await aliceTab.getByRole('link', { name: new RegExp(SECRET.name) }).click();
+    await waitLive(aliceTab);
+  });
+
+  await step('bob does not see it in his list, and its address answers as for no room', async () => {
+    bobTab = await openTab(bob);
+    assert.deepEqual((await roomList(bobTab)).map((r) => r.id), [ROOM.id]);
+    await bobTab.goto(new URL(`#/room/${SECRET.id}`, BASE).href);
+    await bobTab.getByText(`Room “${SECRET.id}” does not exist (any more).`).waitFor();
+    assert.equal(await connState(bobTab), 'stopped');
+  });
+
+  await step('alice invites bob (a wrong or repeated invite shows the server\'s sentence); bob sees the room and they talk', async () => {
+    await aliceTab.locator('#f-invite').fill('nobody-here');
+    await aliceTab.getByRole('button', { name: 'Invite' }).click();
+    await aliceTab.locator('#members-error').getByText("There is no user 'nobody-here'").waitFor();
+    await aliceTab.locator('#f-invite').fill('bob');
+    await aliceTab.getByRole('button', { name: 'Invite' }).click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+    assert.equal(await aliceTab.isVisible('#members-error'), false, 'the error went with the next action');
+    assert.equal(await aliceTab.locator('#f-invite').inputValue(), '', 'the field is cleared after an invite');
+    await aliceTab.locator('#f-invite').fill('bob');
+    await aliceTab.getByRole('button', { name: 'Invite' }).click();
+    await aliceTab.locator('#members-error').getByText(/'bob' is already a member/).waitFor();
+
+    await bobTab.goto(BASE);
+    const rooms = await roomList(bobTab);
+    assert.deepEqual(rooms.map((r) => `${r.id}:${r.kind}`), [`${ROOM.id}:public`, `${SECRET.id}:private`]);
+    await bobTab.getByRole('link', { name: new RegExp(SECRET.name) }).click();
+    await waitLive(bobTab);
+    await eventually(async () => assert.deepEqual(await membersOf(bobTab), ['alice:owner', 'bob:member']));
+    // A member: may leave, invites nobody, removes nobody. (At 360 px the panel starts closed.)
+    assert.equal(await bobTab.getAttribute('#members-panel', 'open'), null, 'closed on a phone');
+    await openMembers(bobTab);
+    assert.ok(await bobTab.getByRole('button', { name: 'Leave room' }).isVisible(), 'a member may leave');
+    assert.equal(await bobTab.locator('form.invite').isHidden(), true);
+    assert.equal(await bobTab.locator('#members button[data-action]').count(), 0);
+    await noHorizontalScroll(bobTab, 'private room at 360 px');
+
+    await say(bobTab, 'Thanks for the invite!');
+    await waitForText(aliceTab, 'Thanks for the invite!');
+    await say(aliceTab, 'Welcome to the secret room.');
+    await waitForText(bobTab, 'Welcome to the secret room.');
+  });
+
+  await step('alice makes bob an admin: as such he invites but cannot remove her; she makes him a member again', async () => {
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Make bob an admin' }).click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:admin']));
+    await bobTab.reload();
+    await waitLive(bobTab);
+    await eventually(async () => assert.deepEqual(await membersOf(bobTab), ['alice:owner', 'bob:admin']));
+    await openMembers(bobTab);
+    assert.ok(await bobTab.getByRole('button', { name: 'Invite' }).isVisible(), 'an admin invites');
+    assert.equal(await bobTab.locator('#members button[data-action]').count(), 0, 'nobody removes the owner');
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Make bob a member' }).click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+    await aliceTab.mouse.move(0, 0);
+    await aliceTab.screenshot({ path: path.join(SHOTS, 'private-room.png') });
+  });
+
+  await step('alice removes bob: his tab says so (4004) and stops; the room is gone from his list', async () => {
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Remove bob' }).click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner']));
+    await bobTab.getByText(`You were removed from room “${SECRET.id}”.`).waitFor();
+    assert.equal(await connState(bobTab), 'stopped');
+    assert.equal(await bobTab.getAttribute('#conn-status', 'data-close-code'), '4004');
+    assert.equal(await composer(bobTab).isHidden(), true, 'no composer any more');
+    assert.equal(await bobTab.locator('#members-panel').isHidden(), true, 'no members panel any more');
+    await bobTab.getByRole('link', { name: 'Rooms' }).click();
+    assert.deepEqual((await roomList(bobTab)).map((r) => r.id), [ROOM.id]);
+  });
+
+  await step('invited again, bob leaves the room himself: back to his list, without it', async () => {
+    await aliceTab.locator('#f-invite').fill('bob');
+    await aliceTab.getByRole('button', { name: 'Invite' }).click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+    await bobTab.reload();
+    await bobTab.getByRole('link', { name: new RegExp(SECRET.name) }).click();
+    await waitLive(bobTab);
+    await openMembers(bobTab);
+    await bobTab.getByRole('button', { name: 'Leave room' }).click();
+    await bobTab.getByRole('heading', { name: 'Rooms' }).waitFor();
+    assert.deepEqual((await roomList(bobTab)).map((r) => r.id), [ROOM.id]);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner']));
+    await closeTab(bob, bobTab);
+    await closeTab(alice, aliceTab);
   });
 
   // ---- log out -----------------------------------------------------------------------------

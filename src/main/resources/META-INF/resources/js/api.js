@@ -49,6 +49,29 @@ async function request(method, path, body, { session = true } = {}) {
 
 const enc = encodeURIComponent;
 
+/** Rooms asked for per getRooms page (the server's most). */
+export const ROOMS_PAGE_SIZE = 500;
+/** Pages fetched at most for the room list: 20 × 500 rooms is more than a list can show anyway. */
+export const MAX_ROOM_PAGES = 20;
+
+/**
+ * Follows a `{rooms, next}` cursor: calls `fetchPage(after)` (undefined first, then each `next`)
+ * until a page has no `next`, or `maxPages` pages were fetched (then `truncated` is true).
+ * A `next` equal to the one just sent also stops it, so a server bug cannot loop it.
+ */
+export async function allPages(fetchPage, maxPages = MAX_ROOM_PAGES) {
+  const rooms = [];
+  let after;
+  for (let page = 0; page < maxPages; page++) {
+    const answer = await fetchPage(after);
+    rooms.push(...(answer?.rooms ?? []));
+    const next = answer?.next;
+    if (typeof next !== 'string' || next === '' || next === after) return { rooms, truncated: false };
+    after = next;
+  }
+  return { rooms, truncated: true };
+}
+
 export const api = {
   signup: (username, email, password) =>
     request('POST', 'api/v1/user/signup', { username, email, password }, { session: false }),
@@ -66,9 +89,22 @@ export const api = {
     }
   },
 
-  rooms: async () => (await request('GET', 'api/v1/ws/getRooms')).rooms,
-  createRoom: (id, name) => request('POST', 'api/v1/ws/createRoom', { id, name }),
+  /** Every room the user may see, all pages: `{rooms, truncated}` (see allPages). */
+  rooms: () => allPages((after) => {
+    const query = new URLSearchParams({ limit: String(ROOMS_PAGE_SIZE) });
+    if (after !== undefined) query.set('after', after);
+    return request('GET', `api/v1/ws/getRooms?${query}`);
+  }),
+  createRoom: (id, name, { private: isPrivate = false } = {}) =>
+    request('POST', 'api/v1/ws/createRoom', isPrivate ? { id, name, kind: 'private' } : { id, name }),
   whoIsHere: (roomId) => request('GET', `api/v1/ws/get/${enc(roomId)}`),
+
+  members: async (roomId) => (await request('GET', `api/v1/rooms/${enc(roomId)}/members`)).members,
+  invite: (roomId, username) => request('POST', `api/v1/rooms/${enc(roomId)}/members`, { username }),
+  leave: (roomId) => request('DELETE', `api/v1/rooms/${enc(roomId)}/members/me`),
+  removeMember: (roomId, userId) => request('DELETE', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
+  setRole: (roomId, userId, role) =>
+    request('PUT', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }),
 
   /** One page of stored messages: `{messages, hasMore}`, oldest first. */
   messages(roomId, { before, after, limit } = {}) {

@@ -1,6 +1,8 @@
 // The room: history and live messages, who is here, join/leave notices, the composer.
 import { api, roomSocketUrl } from './api.js';
 import { h, replace } from './dom.js';
+import { privateBadge } from './rooms-view.js';
+import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 
 /** "14:03" today, "27 Nov 2026, 14:03" on other days, in the viewer's own time zone and locale. */
@@ -56,6 +58,25 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
   const presence = h('section', { class: 'presence', 'aria-labelledby': 'people-title' },
     h('h2', { id: 'people-title' }, 'Here now ', peopleCount), people);
 
+  // Members and roles; the owner's and admins' tools. Open at once on a wide screen only.
+  const membersCount = h('span', { class: 'count-badge' }, '0');
+  const memberList = h('ul', { id: 'members', class: 'members' });
+  const membersError = h('p', { id: 'members-error', class: 'form-error', role: 'alert', hidden: true });
+  const inviteInput = h('input', {
+    id: 'f-invite', name: 'username', autocomplete: 'off', placeholder: 'username', required: true,
+  });
+  const inviteForm = h('form', { class: 'invite', 'aria-label': 'Invite a user', hidden: true },
+    h('label', { for: 'f-invite', class: 'visually-hidden' }, 'Username to invite'),
+    inviteInput,
+    h('button', { type: 'submit', class: 'secondary' }, 'Invite'));
+  const leaveButton = h('button', { type: 'button', class: 'secondary danger', id: 'leave-room', hidden: true }, 'Leave room');
+  const membersPanel = h('details', {
+    class: 'members-panel', id: 'members-panel',
+    open: window.matchMedia('(min-width: 800px)').matches,
+  },
+  h('summary', {}, h('h2', {}, 'Members ', membersCount)),
+  membersError, memberList, inviteForm, leaveButton);
+
   const textarea = h('textarea', {
     id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
     'aria-describedby': 'composer-hint composer-count',
@@ -78,7 +99,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
     notice,
     h('div', { class: 'room-body' },
       h('section', { class: 'conversation', 'aria-labelledby': 'room-title' }, scroller, composer),
-      presence)));
+      h('div', { class: 'side' }, presence, membersPanel))));
 
   // --- messages ---------------------------------------------------------------------------
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
@@ -158,6 +179,100 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
     }, 150);
   }
 
+  // --- members ------------------------------------------------------------------------------
+  /** My role here: 'owner', 'admin', 'member', or null (not a member: a public room's guest). */
+  let myRole = null;
+  /** Removed, left or gone: the panel is hidden and no longer asks the server. */
+  let roomEnded = false;
+  let membersTimer = null;
+
+  function showMembersError(message) {
+    membersError.textContent = message ?? '';
+    membersError.hidden = !message;
+  }
+
+  /** One membership action: its button waits; a refusal shows the server's sentence. */
+  async function act(button, action) {
+    showMembersError(null);
+    button.disabled = true;
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      // A 401 is handled by api.js (back to the log-in screen).
+      if (e.status !== 401) showMembersError(e.message);
+      return false;
+    } finally {
+      button.disabled = false;
+      if (!roomEnded) loadMembers();
+    }
+  }
+
+  function memberEl(m) {
+    const self = String(m.userId) === myId;
+    const actions = [];
+    const newRole = roleChange(myRole, m.role, self);
+    if (newRole) {
+      const button = h('button', {
+        type: 'button', class: 'link-button', dataset: { action: 'role' },
+        'aria-label': `Make ${m.username} ${newRole === 'admin' ? 'an admin' : 'a member'}`,
+      }, newRole === 'admin' ? 'Make admin' : 'Make member');
+      button.addEventListener('click', () => act(button, () => api.setRole(roomId, m.userId, newRole)));
+      actions.push(button);
+    }
+    if (canRemove(myRole, m.role, self)) {
+      const button = h('button', {
+        type: 'button', class: 'link-button danger', dataset: { action: 'remove' },
+        'aria-label': `Remove ${m.username}`,
+      }, 'Remove');
+      button.addEventListener('click', () => act(button, () => api.removeMember(roomId, m.userId)));
+      actions.push(button);
+    }
+    return h('li', { class: self ? 'me' : undefined, dataset: { userId: m.userId, username: m.username, role: m.role } },
+      h('span', { class: 'member-name' }, m.username, self && h('span', { class: 'you' }, ' (you)')),
+      h('span', { class: 'role-badge', dataset: { role: m.role } }, m.role),
+      actions.length > 0 && h('span', { class: 'member-actions' }, actions));
+  }
+
+  async function loadMembers() {
+    clearTimeout(membersTimer);
+    try {
+      const members = sortMembers(await api.members(roomId));
+      if (roomEnded) return;
+      myRole = roleOf(members, myId);
+      membersCount.textContent = String(members.length);
+      memberList.replaceChildren(...members.map(memberEl));
+      inviteForm.hidden = !canInvite(myRole);
+      leaveButton.hidden = !canLeave(myRole);
+    } catch (e) {
+      // 404: no longer ours to see (removed from a private room); the socket's close says why.
+      if (e.status !== 401 && e.status !== 404 && !roomEnded) showMembersError(e.message);
+    }
+  }
+
+  function refreshMembers() {
+    if (roomEnded) return;
+    clearTimeout(membersTimer);
+    membersTimer = setTimeout(loadMembers, 150);
+  }
+
+  inviteForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const username = inviteInput.value.trim();
+    if (username === '') {
+      showMembersError('username is required');
+      inviteInput.focus();
+      return;
+    }
+    if (await act(inviteForm.querySelector('button'), () => api.invite(roomId, username))) {
+      inviteInput.value = '';
+    }
+  });
+  leaveButton.addEventListener('click', async () => {
+    // Leaving is meant to take the user out of the room: back to the list once the server agrees.
+    if (await act(leaveButton, () => api.leave(roomId))) location.hash = '#/';
+  });
+
   // --- connection ---------------------------------------------------------------------------
   // How often the socket went live: the server also announces our own join after a reconnect.
   let liveCount = 0;
@@ -193,6 +308,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
           if (nearBottom()) toBottom();
         }
         refreshPeople();
+        refreshMembers();
       },
       pending: renderPending,
       state(info) {
@@ -208,6 +324,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
           notice.hidden = true;
           olderButton.hidden = !connection.hasOlder;
           refreshPeople();
+          refreshMembers();
         }
       },
       notice(text) {
@@ -226,6 +343,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
         notice.textContent = texts[reason] ?? `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;
         composer.hidden = true;
+        roomEnded = true;
+        clearTimeout(membersTimer);
+        membersPanel.hidden = true;
       },
     },
   });
@@ -283,10 +403,13 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
-  api.rooms().then((rooms) => {
+  api.rooms().then(({ rooms }) => {
     const room = rooms.find((r) => r.id === roomId);
     if (room) {
       title.textContent = room.name;
+      if (room.kind === 'private') {
+        title.append(' ', privateBadge());
+      }
       document.title = `${room.name} · Huddle`;
     }
   }).catch(() => {});
@@ -296,6 +419,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
 
   return () => {
     clearTimeout(peopleTimer);
+    roomEnded = true;
+    clearTimeout(membersTimer);
     window.removeEventListener('online', wake);
     document.removeEventListener('visibilitychange', onVisible);
     connection.stop();

@@ -11,6 +11,12 @@ export function suggestId(name) {
     .slice(0, 64);
 }
 
+/** The "private" mark of a room: a padlock (an image: no emoji font needed) and the word. */
+export function privateBadge() {
+  return h('span', { class: 'room-kind' },
+    h('img', { src: 'lock.svg', alt: '', width: 9, height: 11, class: 'lock' }), 'private');
+}
+
 export async function renderRooms(main, { header, navigate }) {
   const list = h('ul', { class: 'room-list', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading rooms…');
@@ -24,10 +30,16 @@ export async function renderRooms(main, { header, navigate }) {
     busyLabel: 'Creating…',
     className: 'create-room',
     action: async ({ id, name }) => {
-      const room = await api.createRoom(id.trim(), name.trim());
+      const room = await api.createRoom(id.trim(), name.trim(), { private: privateBox.checked });
       navigate(`#/room/${encodeURIComponent(room.id)}`);
     },
   });
+  // Private: only its members see, read and join it (the creator is its owner and invites).
+  const privateBox = h('input', { type: 'checkbox', id: 'f-private', name: 'private', 'aria-describedby': 'f-private-hint' });
+  form.querySelector('.form-error').before(h('div', { class: 'field checkbox-field' },
+    h('label', { for: 'f-private' }, privateBox, ' Private'),
+    h('p', { id: 'f-private-hint', class: 'hint' }, 'Only members see it; you invite them from the room.')));
+
   // Suggest an id from the name until the user types an id of their own.
   let idEdited = false;
   inputs.id.addEventListener('input', () => { idEdited = inputs.id.value !== ''; });
@@ -47,14 +59,15 @@ export async function renderRooms(main, { header, navigate }) {
         form)));
 
   try {
-    const rooms = await api.rooms();
+    const { rooms, truncated } = await api.rooms();
     list.replaceChildren(...rooms.map((room) =>
-      h('li', {},
+      h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public' } },
         h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
-          h('span', { class: 'room-name' }, room.name),
+          h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()]),
           h('span', { class: 'room-id' }, room.id)))));
-    status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
-    status.hidden = rooms.length > 0;
+    if (truncated) status.textContent = `Showing the first ${rooms.length} rooms.`;
+    else status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
+    status.hidden = status.textContent === '';
   } catch (e) {
     status.textContent = e.message;
   } finally {
