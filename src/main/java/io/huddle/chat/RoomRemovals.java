@@ -1,10 +1,15 @@
 package io.huddle.chat;
 
 import io.huddle.room.MemberRemoved;
+import io.huddle.room.MembershipService;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Closes a removed member's sockets in that room, on every node (also those of a member who left a
@@ -27,10 +32,54 @@ public class RoomRemovals {
 
   private final Instance<Broker> brokers;
   private final Hub hub;
+  private final MembershipService memberships;
 
-  public RoomRemovals(Instance<Broker> brokers, Hub hub) {
+  public RoomRemovals(Instance<Broker> brokers, Hub hub, MembershipService memberships) {
     this.brokers = brokers;
     this.hub = hub;
+    this.memberships = memberships;
+  }
+
+  /**
+   * Asks PostgreSQL whether the users of this node's sockets in private rooms are still members:
+   * catches a removal or a leave whose broker message this node missed (the node that made it was
+   * cut off from Redis, say). Such sockets close with {@value #REMOVED}. An outage leaves them open
+   * until the database answers.
+   */
+  @Scheduled(
+      every = "${huddle.limits.session-check-interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void checkWithDatabase() {
+    Set<MembershipService.Seat> seats = new HashSet<>();
+    hub.forEachRoom(
+        (roomId, room) -> {
+          for (Member member : room.snapshot()) {
+            seats.add(new MembershipService.Seat(roomId, Long.parseLong(member.userId)));
+          }
+        });
+    Set<MembershipService.Seat> gone;
+    try {
+      gone = memberships.goneAmong(seats);
+    } catch (RuntimeException e) {
+      Log.debugf("Membership check skipped: %s", e.getMessage());
+      return;
+    }
+    for (MembershipService.Seat seat : gone) {
+      close(seat.roomId(), String.valueOf(seat.userId()), REMOVED, "Removed from the room");
+    }
+  }
+
+  /** Closes this node's sockets of the user in the room. */
+  private void close(String roomId, String userId, int code, String reason) {
+    RoomMembers room = hub.room(roomId);
+    if (room == null) {
+      return;
+    }
+    for (Member member : room.snapshot()) {
+      if (member.userId.equals(userId)) {
+        SocketClose.quietly(member.connection, code, reason);
+      }
+    }
   }
 
   /** After the removal commits (a rolled-back one closes nothing). */
@@ -44,18 +93,11 @@ public class RoomRemovals {
 
   /** A member-removed frame from the broker (local or from another node). */
   void removed(ChatFrame frame) {
-    RoomMembers room = hub.room(frame.roomId());
-    if (room == null) {
-      return;
-    }
     boolean left = MEMBER_LEFT.equals(frame.type());
-    for (Member member : room.snapshot()) {
-      if (member.userId.equals(frame.userId())) {
-        SocketClose.quietly(
-            member.connection,
-            left ? LEFT : REMOVED,
-            left ? "Left the room" : "Removed from the room");
-      }
-    }
+    close(
+        frame.roomId(),
+        frame.userId(),
+        left ? LEFT : REMOVED,
+        left ? "Left the room" : "Removed from the room");
   }
 }

@@ -1,7 +1,9 @@
 package io.huddle.room;
 
+import io.agroal.api.AgroalDataSource;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.ApiException;
+import io.huddle.common.DatabaseUnavailableException;
 import io.huddle.common.RequestValidator;
 import io.huddle.limit.RateLimits;
 import io.huddle.room.MemberRecords.InviteRequest;
@@ -13,11 +15,18 @@ import io.huddle.user.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -33,16 +42,57 @@ public class MembershipService {
   private final Event<MemberRemoved> removals;
 
   private final RateLimits limits;
+  private final AgroalDataSource dataSource;
 
   public MembershipService(
       RoomService rooms,
       RequestValidator validator,
       Event<MemberRemoved> removals,
-      RateLimits limits) {
+      RateLimits limits,
+      AgroalDataSource dataSource) {
     this.rooms = rooms;
     this.validator = validator;
     this.removals = removals;
     this.limits = limits;
+    this.dataSource = dataSource;
+  }
+
+  /** A user in a room, as the periodic check of open sockets asks about it. */
+  public record Seat(String roomId, long userId) {}
+
+  /**
+   * Of the seats given, those in a private room whose user is no longer a member of it: a removal
+   * or a leave whose broker message this node missed (one query for all, plain JDBC like the
+   * session check).
+   *
+   * @throws DatabaseUnavailableException when PostgreSQL cannot answer
+   */
+  public Set<Seat> goneAmong(Collection<Seat> seats) {
+    if (seats.isEmpty()) {
+      return Set.of();
+    }
+    String[] roomIds = seats.stream().map(Seat::roomId).toArray(String[]::new);
+    Long[] userIds = seats.stream().map(Seat::userId).toArray(Long[]::new);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT s.room_id, s.user_id"
+                    + " FROM unnest(?::text[], ?::bigint[]) AS s(room_id, user_id)"
+                    + " JOIN rooms r ON r.id = s.room_id"
+                    + " WHERE r.kind = 'private' AND NOT EXISTS (SELECT 1 FROM room_members m"
+                    + " WHERE m.room_id = s.room_id AND m.user_id = s.user_id)")) {
+      q.setArray(1, c.createArrayOf("text", roomIds));
+      q.setArray(2, c.createArrayOf("bigint", userIds));
+      Set<Seat> gone = new HashSet<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          gone.add(new Seat(rs.getString(1), rs.getLong(2)));
+        }
+      }
+      return gone;
+    } catch (SQLException e) {
+      throw new DatabaseUnavailableException(e);
+    }
   }
 
   /** The room's members (a public room: its owner and whoever was invited or promoted). */
