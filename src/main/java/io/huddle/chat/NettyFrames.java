@@ -19,6 +19,7 @@ import io.vertx.core.http.impl.WebSocketInternal;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -145,8 +146,13 @@ final class NettyFrames {
     }
     // Bytes not read yet are dropped before the decoder, and the frames it still decodes from what
     // it has read are dropped before Vert.x (which would answer each ping with a pong).
-    pipeline.addFirst(DISCARD_BYTES, Discard.INSTANCE);
-    pipeline.addBefore(ctx.name(), DISCARD_FRAMES, Discard.INSTANCE);
+    try {
+      pipeline.addFirst(DISCARD_BYTES, Discard.INSTANCE);
+      pipeline.addBefore(ctx.name(), DISCARD_FRAMES, Discard.INSTANCE);
+    } catch (NoSuchElementException | IllegalArgumentException closedMeanwhile) {
+      // The connection closed and Netty took its handlers away: nothing left to drain.
+      return;
+    }
     ctx.writeAndFlush(new CloseWebSocketFrame(code, reason))
         .addListener(
             written -> {
@@ -173,6 +179,17 @@ final class NettyFrames {
     if (ctx == null) {
       return false;
     }
+    try {
+      addPingGuard(connection, ctx, overLimit);
+    } catch (NoSuchElementException | IllegalArgumentException closedMeanwhile) {
+      // The client closed while @OnOpen ran: Netty took the handlers away, nothing to guard.
+      return false;
+    }
+    return true;
+  }
+
+  private static void addPingGuard(
+      WebSocketConnection connection, ChannelHandlerContext ctx, BooleanSupplier overLimit) {
     ctx.pipeline()
         .addBefore(
             ctx.name(),
@@ -188,6 +205,5 @@ final class NettyFrames {
                 guard.fireChannelRead(msg);
               }
             });
-    return true;
   }
 }

@@ -48,6 +48,11 @@ public class RoomRemovals {
    */
   @Scheduled(
       every = "${huddle.limits.session-check-interval}",
+      // Not at start: the first run creates MembershipService and what it needs (rate limits,
+      // with the Redis broker their Redis buckets) on a worker thread, which raced the start-up's
+      // own creation of the Redis client (a ConcurrentModificationException in Quarkus's
+      // RedisClientRecorder: a cluster node failed to start).
+      delayed = "${huddle.limits.session-check-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void checkWithDatabase() {
     Set<MembershipService.Seat> seats = new HashSet<>();
