@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.impl.WebSocketInternal;
 import java.lang.reflect.Field;
@@ -136,7 +135,7 @@ final class NettyFrames {
   static void closeAndDrain(WebSocketConnection connection, int code, String reason) {
     ChannelHandlerContext ctx = contextOf(connection);
     if (ctx == null) {
-      connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {}, failure -> {});
+      SocketClose.quietly(connection, code, reason);
       return;
     }
     Channel channel = ctx.channel();

@@ -77,16 +77,8 @@ public class SocketQuota {
         new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
     perUser = new KeyedLimiter("messages-per-user", limits.messagesPerUser(), registry);
     pings = new KeyedLimiter("pings-per-connection", limits.pingsPerConnection(), registry);
-    socketsRefused =
-        Counter.builder("huddle.rate.limited")
-            .description("Requests and frames refused by a rate limit")
-            .tag("limit", "sockets-per-user")
-            .register(registry);
-    socketsRefusedPerAddress =
-        Counter.builder("huddle.rate.limited")
-            .description("Requests and frames refused by a rate limit")
-            .tag("limit", "sockets-per-address")
-            .register(registry);
+    socketsRefused = KeyedLimiter.refusedCounter("sockets-per-user", registry);
+    socketsRefusedPerAddress = KeyedLimiter.refusedCounter("sockets-per-address", registry);
   }
 
   /** At the upgrade, before the token is checked: whether the address is below its socket cap. */

@@ -56,11 +56,15 @@ public final class KeyedLimiter {
             .description("Rate-limit checks that fell back to this node's buckets (Redis failed)")
             .tag("limit", name)
             .register(registry);
-    this.refused =
-        Counter.builder("huddle.rate.limited")
-            .description("Requests and frames refused by a rate limit")
-            .tag("limit", name)
-            .register(registry);
+    this.refused = refusedCounter(name, registry);
+  }
+
+  /** {@code huddle_rate_limited_total{limit=name}}: what the limit of that name refused. */
+  public static Counter refusedCounter(String name, MeterRegistry registry) {
+    return Counter.builder("huddle.rate.limited")
+        .description("Requests and frames refused by a rate limit")
+        .tag("limit", name)
+        .register(registry);
   }
 
   public String name() {
