@@ -39,7 +39,7 @@ const PENDING_TEXT = {
  * Renders the room into `main`; returns a function that leaves the room (closes the socket).
  * @param {{id: string, username: string}} me
  */
-export function renderRoom(main, { roomId, me, header, onSessionLost }) {
+export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }) {
   const myId = String(me.id);
   const title = h('h1', { id: 'room-title', class: 'room-title' }, roomId);
   const statusText = h('span', { class: 'conn-text' }, STATE_TEXT.connecting);
@@ -311,6 +311,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
         refreshMembers();
       },
       pending: renderPending,
+      dm: (frame) => onDirect?.(frame),
       state(info) {
         status.dataset.state = info.state;
         if (info.closeCode != null) status.dataset.closeCode = String(info.closeCode);
