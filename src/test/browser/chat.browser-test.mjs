@@ -604,6 +604,11 @@ try {
     await row.getByRole('link').click();
     await waitLive(bobDm);
     await waitForText(bobDm, 'psst, bob: lunch?');
+    await eventually(async () => assert.equal(await bobDm.textContent('#room-title'), 'Direct: alice'));
+    await openMembers(bobDm);
+    await eventually(async () => assert.deepEqual(await membersOf(bobDm), ['alice:member', 'bob:member']));
+    assert.equal(await bobDm.locator('#leave-room').isVisible(), false, 'nobody leaves a DM');
+    assert.equal(await bobDm.getByRole('button', { name: 'Invite' }).isVisible(), false, 'nobody invites to a DM');
     await say(bobDm, 'Sure, at noon.');
     await waitForText(aliceDm, 'Sure, at noon.');
     await waitForText(bobDm, 'Sure, at noon.');

@@ -89,6 +89,16 @@ export function directsLink() {
   return link;
 }
 
+/** The other user's name in a conversation of the user's, or null (not found, or an error). */
+export async function directPeer(roomId) {
+  try {
+    const { conversations } = await api.directs();
+    return conversations.find((c) => c.roomId === roomId)?.user.username ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The rooms page's "Direct messages" panel. */
 export function directsSection({ me, navigate }) {
   const list = h('ul', { class: 'dm-list', id: 'dm-list', 'aria-busy': 'true' });

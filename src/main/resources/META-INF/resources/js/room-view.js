@@ -1,5 +1,6 @@
 // The room: history and live messages, who is here, join/leave notices, the composer.
 import { api, roomSocketUrl } from './api.js';
+import { directPeer, isDirectRoom } from './direct.js';
 import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
@@ -243,7 +244,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
       inviteForm.hidden = !canInvite(myRole);
-      leaveButton.hidden = !canLeave(myRole);
+      // A direct conversation's two members are fixed.
+      leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
     } catch (e) {
       // 404: no longer ours to see (removed from a private room); the socket's close says why.
       if (e.status !== 401 && e.status !== 404 && !roomEnded) showMembersError(e.message);
@@ -404,16 +406,25 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
-  api.rooms().then(({ rooms }) => {
-    const room = rooms.find((r) => r.id === roomId);
-    if (room) {
-      title.textContent = room.name;
-      if (room.kind === 'private') {
-        title.append(' ', privateBadge());
+  if (isDirectRoom(roomId)) {
+    directPeer(roomId).then((peer) => {
+      if (peer) {
+        title.textContent = `Direct: ${peer}`;
+        document.title = `${peer} · Huddle`;
       }
-      document.title = `${room.name} · Huddle`;
-    }
-  }).catch(() => {});
+    });
+  } else {
+    api.rooms().then(({ rooms }) => {
+      const room = rooms.find((r) => r.id === roomId);
+      if (room) {
+        title.textContent = room.name;
+        if (room.kind === 'private') {
+          title.append(' ', privateBadge());
+        }
+        document.title = `${room.name} · Huddle`;
+      }
+    }).catch(() => {});
+  }
 
   connection.start();
   textarea.focus();
