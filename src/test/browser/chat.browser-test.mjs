@@ -577,6 +577,47 @@ try {
     await closeTab(alice, aliceTab);
   });
 
+  // ---- direct messages -----------------------------------------------------------------------
+  await step('alice starts a DM with bob; bob, in another room, sees it arrive; they talk there', async () => {
+    const aliceDm = await openTab(alice);
+    await aliceDm.getByLabel('Username to write to').fill('nobody-here');
+    await aliceDm.getByRole('button', { name: 'Open conversation' }).click();
+    await aliceDm.locator('#dm-error').waitFor();
+    assert.match(await aliceDm.textContent('#dm-error'), /There is no user 'nobody-here'/);
+    await aliceDm.getByLabel('Username to write to').fill('bob');
+    await aliceDm.getByRole('button', { name: 'Open conversation' }).click();
+    await waitLive(aliceDm);
+    const dmRoom = decodeURIComponent(new URL(aliceDm.url()).hash.replace(/^#\/room\//, ''));
+    assert.match(dmRoom, /^dm:\d+:\d+$/);
+    // bob's first tab is live in the shared room: no badge yet.
+    assert.equal(await bob.page.locator('#dm-badge').isVisible(), false);
+    await say(aliceDm, 'psst, bob: lunch?');
+    await waitForText(aliceDm, 'psst, bob: lunch?');
+    await eventually(async () => assert.equal(await bob.page.textContent('#dm-badge'), '1'));
+    assert.ok(await bob.page.locator('#dm-badge').isVisible(), 'the badge shows');
+    // The conversation is in bob's list (not among the rooms), with its last message, marked new.
+    const bobDm = await openTab(bob);
+    await bobDm.locator('#dm-list:not([aria-busy])').waitFor();
+    const row = bobDm.locator(`#dm-list li[data-room-id="${dmRoom}"]`);
+    assert.match(await row.textContent(), /alice.*alice: psst, bob: lunch\?/);
+    assert.ok(!(await roomList(bobDm)).some((r) => r.id === dmRoom), 'a DM is not a room in the list');
+    await row.getByRole('link').click();
+    await waitLive(bobDm);
+    await waitForText(bobDm, 'psst, bob: lunch?');
+    await eventually(async () => assert.equal(await bobDm.textContent('#room-title'), 'Direct: alice'));
+    await openMembers(bobDm);
+    await eventually(async () => assert.deepEqual(await membersOf(bobDm), ['alice:member', 'bob:member']));
+    assert.equal(await bobDm.locator('#leave-room').isVisible(), false, 'nobody leaves a DM');
+    assert.equal(await bobDm.getByRole('button', { name: 'Invite' }).isVisible(), false, 'nobody invites to a DM');
+    await say(bobDm, 'Sure, at noon.');
+    await waitForText(aliceDm, 'Sure, at noon.');
+    await waitForText(bobDm, 'Sure, at noon.');
+    const a = await messagesOf(aliceDm);
+    assert.deepEqual(a.map((m) => [m.seq, m.author, m.text]), [[1, 'alice', 'psst, bob: lunch?'], [2, 'bob', 'Sure, at noon.']]);
+    await closeTab(bob, bobDm);
+    await closeTab(alice, aliceDm);
+  });
+
   // ---- log out -----------------------------------------------------------------------------
   await step('a log-out the server could not carry out (database down: 503) says so and stays logged in', async () => {
     const outage = (route) => route.fulfill({

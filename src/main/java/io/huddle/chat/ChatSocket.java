@@ -46,7 +46,7 @@ public class ChatSocket {
       return;
     }
     // Registered at once: a close from here on releases the count taken above.
-    sockets.opened(connection);
+    sockets.opened(connection, String.valueOf(user.id()));
     sessions.opened(connection, user);
     quota.pingsGuarded(
         connection, NettyFrames.guardPings(connection, () -> quota.pingCloses(connection)));

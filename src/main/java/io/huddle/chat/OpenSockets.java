@@ -2,8 +2,10 @@ package io.huddle.chat;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -12,11 +14,18 @@ import java.util.function.Consumer;
  * The room sockets open on this node, from their {@code @OnOpen} to their close, and the one place
  * where a closed socket is cleaned up: its count against its user is released and it leaves its
  * room. {@link SocketQuota} and {@link Sessions} keep their per-socket state in the connection's
- * user data and find the open sockets here; the {@link Hub} indexes those that joined a room.
+ * user data and find the open sockets here; the {@link Hub} indexes those that joined a room. The
+ * sockets of each user are indexed too ({@link DirectNotifications} reaches a user's every socket):
+ * as bounded as the sockets themselves (each user has at most {@code sockets-per-user}), and a
+ * user's entry goes with its last socket.
  */
 @ApplicationScoped
 class OpenSockets {
+  private static final TypedKey<String> USER = new TypedKey<>("huddle.socket.user");
+
   private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, Set<WebSocketConnection>> byUser =
+      new ConcurrentHashMap<>();
   private final SocketQuota quota;
   private final Hub hub;
 
@@ -26,8 +35,16 @@ class OpenSockets {
   }
 
   /** A socket counted against its user (see {@link SocketQuota#opened}) is open. */
-  void opened(WebSocketConnection connection) {
+  void opened(WebSocketConnection connection, String userId) {
     open.add(connection);
+    connection.userData().put(USER, userId);
+    byUser.compute(
+        userId,
+        (id, sockets) -> {
+          Set<WebSocketConnection> s = sockets == null ? ConcurrentHashMap.newKeySet() : sockets;
+          s.add(connection);
+          return s;
+        });
   }
 
   /**
@@ -37,8 +54,23 @@ class OpenSockets {
   void closed(WebSocketConnection connection) {
     if (open.remove(connection)) {
       quota.closed(connection);
+      String userId = connection.userData().get(USER);
+      if (userId != null) {
+        byUser.computeIfPresent(
+            userId,
+            (id, sockets) -> {
+              sockets.remove(connection);
+              return sockets.isEmpty() ? null : sockets;
+            });
+      }
     }
     hub.leave(connection);
+  }
+
+  /** The user's open sockets on this node (a copy). */
+  List<WebSocketConnection> ofUser(String userId) {
+    Set<WebSocketConnection> sockets = byUser.get(userId);
+    return sockets == null ? List.of() : List.copyOf(sockets);
   }
 
   void forEach(Consumer<WebSocketConnection> action) {

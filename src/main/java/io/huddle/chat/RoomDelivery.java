@@ -36,6 +36,7 @@ public class RoomDelivery {
   private final MessageStore store;
   private final ChatMetrics metrics;
   private final MessageTracing tracing;
+  private final DirectNotifications directs;
 
   /** Closes seq gaps that Redis did not fill within huddle.cluster.gap-wait. */
   private final ScheduledExecutorService gapTimer =
@@ -55,7 +56,8 @@ public class RoomDelivery {
       HuddleConfig config,
       MessageStore store,
       ChatMetrics metrics,
-      MessageTracing tracing) {
+      MessageTracing tracing,
+      DirectNotifications directs) {
     this.hub = hub;
     this.broker = brokers.get();
     this.sessions = sessions;
@@ -65,6 +67,7 @@ public class RoomDelivery {
     this.store = store;
     this.metrics = metrics;
     this.tracing = tracing;
+    this.directs = directs;
   }
 
   @PostConstruct
@@ -78,6 +81,7 @@ public class RoomDelivery {
             removals.removed(frame);
           } else {
             deliver(frame);
+            directs.received(frame);
           }
         });
   }

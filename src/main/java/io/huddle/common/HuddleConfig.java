@@ -127,6 +127,14 @@ public interface HuddleConfig {
     @WithDefault("60/1H burst 30")
     @WithConverter(Rate.RateConverter.class)
     Rate invitesPerUser();
+
+    /**
+     * Direct conversations one user may start (also attempts naming an unknown username; opening an
+     * existing conversation is free).
+     */
+    @WithDefault("30/1H burst 30")
+    @WithConverter(Rate.RateConverter.class)
+    Rate dmsPerUser();
   }
 
   interface Token {

@@ -7,8 +7,9 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 
 /**
- * The REST limits of one node: log-ins, sign-ups, room creations and invitations. Each refusal is a
- * 429 with {@code Retry-After} and is counted in {@code huddle_rate_limited_total{limit=...}}.
+ * The REST limits of one node: log-ins, sign-ups, room creations, invitations and direct
+ * conversations. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
+ * huddle_rate_limited_total{limit=...}}.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -17,6 +18,7 @@ public class RateLimits {
   private final KeyedLimiter signupsPerAddress;
   private final KeyedLimiter roomsPerUser;
   private final KeyedLimiter invitesPerUser;
+  private final KeyedLimiter dmsPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -34,6 +36,7 @@ public class RateLimits {
     roomsPerUser = new KeyedLimiter("rooms-per-user", limits.roomsPerUser(), registry, shared);
     invitesPerUser =
         new KeyedLimiter("invites-per-user", limits.invitesPerUser(), registry, shared);
+    dmsPerUser = new KeyedLimiter("dms-per-user", limits.dmsPerUser(), registry, shared);
   }
 
   /**
@@ -64,6 +67,12 @@ public class RateLimits {
 
   public void beforeInvite(long userId) {
     refuseIf(invitesPerUser.take(Long.toString(userId)), "Too many invitations sent: wait a while");
+  }
+
+  public void beforeDirectConversation(long userId) {
+    refuseIf(
+        dmsPerUser.take(Long.toString(userId)),
+        "Too many direct conversations started: wait a while");
   }
 
   private static String emailKey(String email) {

@@ -108,7 +108,7 @@ public class MembershipService {
     validator.check(request);
     // Charged before anything is looked up: an invitation's answer says whether a username exists.
     limits.beforeInvite(caller.id());
-    rooms.requireVisible(roomId, caller);
+    rooms.requireChangeable(roomId, caller);
     RoomMember.lockOwner(roomId);
     RoomRole role = roleOf(roomId, caller);
     if (role != RoomRole.OWNER && role != RoomRole.ADMIN) {
@@ -140,7 +140,7 @@ public class MembershipService {
   /** The caller leaves the room; the owner must hand the room over first. */
   @Transactional
   public void leave(String roomId, AuthUser caller) {
-    RoomKind kind = rooms.requireVisible(roomId, caller);
+    RoomKind kind = rooms.requireChangeable(roomId, caller);
     RoomMember.lockOwner(roomId);
     RoomMember self =
         RoomMember.find(roomId, caller.id())
@@ -165,7 +165,7 @@ public class MembershipService {
   @Transactional
   public MemberList transfer(String roomId, TransferRequest request, AuthUser caller) {
     validator.check(request);
-    rooms.requireVisible(roomId, caller);
+    rooms.requireChangeable(roomId, caller);
     Optional<RoomMember> owner = RoomMember.lockOwner(roomId);
     if (owner.isEmpty() || owner.get().userId != caller.id()) {
       throw forbidden("Only the room's owner can transfer the ownership");
@@ -205,7 +205,7 @@ public class MembershipService {
                     ApiException.badRequest(
                         "role must be admin or member (ownership moves with PUT .../owner)"));
     long target = userIdOf(userId);
-    rooms.requireVisible(roomId, caller);
+    rooms.requireChangeable(roomId, caller);
     Optional<RoomMember> owner = RoomMember.lockOwner(roomId);
     if (owner.isEmpty() || owner.get().userId != caller.id()) {
       throw forbidden("Only the room's owner can change roles");
@@ -227,7 +227,7 @@ public class MembershipService {
   @Transactional
   public void remove(String roomId, String userId, AuthUser caller) {
     long target = userIdOf(userId);
-    rooms.requireVisible(roomId, caller);
+    rooms.requireChangeable(roomId, caller);
     RoomMember.lockOwner(roomId);
     RoomRole role = roleOf(roomId, caller);
     if (role != RoomRole.OWNER && role != RoomRole.ADMIN) {

@@ -3,10 +3,14 @@ package io.huddle.room;
 import jakarta.persistence.Converter;
 import java.util.Optional;
 
-/** Who may see a room: everyone (the Go server's only kind), or its members only. */
+/**
+ * Who may see a room: everyone (the Go server's only kind), or its members only; a direct room is a
+ * private conversation of exactly two users that the server creates ({@link DirectService}).
+ */
 public enum RoomKind implements WireName {
   PUBLIC("public"),
-  PRIVATE("private");
+  PRIVATE("private"),
+  DIRECT("direct");
 
   private final String wire;
 

@@ -22,7 +22,7 @@ public final class RoomRecords {
 
   /** Whether a room with this id could exist (a NUL or a slash, for instance, never can). */
   static boolean possibleRoomId(String id) {
-    return id != null && ROOM_ID.matcher(id).matches();
+    return id != null && (ROOM_ID.matcher(id).matches() || DirectRoomId.parse(id).isPresent());
   }
 
   @Schema(name = "CreateRoomRequest")

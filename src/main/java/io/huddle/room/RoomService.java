@@ -8,6 +8,7 @@ import io.huddle.limit.RateLimits;
 import io.huddle.room.RoomRecords.CreateRoomRequest;
 import io.huddle.room.RoomRecords.RoomList;
 import io.huddle.room.RoomRecords.RoomResponse;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -65,6 +66,8 @@ public class RoomService {
         request.kind() == null
             ? RoomKind.PUBLIC
             : RoomKind.parse(request.kind())
+                // Direct rooms are made by POST /api/v1/dms only.
+                .filter(k -> k != RoomKind.DIRECT)
                 .orElseThrow(() -> ApiException.badRequest("kind must be public or private"));
     Room room = new Room();
     room.id = request.id();
@@ -88,7 +91,8 @@ public class RoomService {
 
   /**
    * One page of the rooms the viewer may see (every public room, and the private rooms it is a
-   * member of), oldest first.
+   * member of), oldest first. Direct conversations are never listed here (see {@link
+   * DirectService#list}).
    *
    * @param limit page size as the client sent it (null: {@value #DEFAULT_PAGE_SIZE})
    * @param after the {@code next} of the previous page, or null for the first page
@@ -97,25 +101,20 @@ public class RoomService {
   public RoomList list(AuthUser viewer, String limit, String after) {
     Long size = QueryNumbers.parse("limit", limit, 1, MAX_PAGE_SIZE);
     int pageSize = size == null ? DEFAULT_PAGE_SIZE : size.intValue();
-    String visible = "(kind = ?1 or id in (select m.roomId from RoomMember m where m.userId = ?2))";
+    String visible =
+        "(kind = :publicKind or (kind <> :directKind and id in (select m.roomId from RoomMember m"
+            + " where m.userId = :viewer)))";
     Sort order = Sort.by("createdAt").and("id");
-    List<Room> found;
-    if (after == null) {
-      found =
-          Room.<Room>find(visible, order, RoomKind.PUBLIC, viewer.id()).range(0, pageSize).list();
-    } else {
+    Parameters params =
+        Parameters.with("publicKind", RoomKind.PUBLIC)
+            .and("directKind", RoomKind.DIRECT)
+            .and("viewer", viewer.id());
+    if (after != null) {
       RoomCursor cursor = RoomCursor.decode(after);
-      found =
-          Room.<Room>find(
-                  visible + " and (createdAt > ?3 or (createdAt = ?3 and id > ?4))",
-                  order,
-                  RoomKind.PUBLIC,
-                  viewer.id(),
-                  cursor.createdAt(),
-                  cursor.id())
-              .range(0, pageSize)
-              .list();
+      visible += " and (createdAt > :at or (createdAt = :at and id > :id))";
+      params.and("at", cursor.createdAt()).and("id", cursor.id());
     }
+    List<Room> found = Room.<Room>find(visible, order, params).range(0, pageSize).list();
     // One row more than the page was asked for: whether a next page exists.
     boolean more = found.size() > pageSize;
     List<Room> page = more ? found.subList(0, pageSize) : found;
@@ -139,6 +138,19 @@ public class RoomService {
     return kindOf(roomId)
         .filter(kind -> kind == RoomKind.PUBLIC || isMember(roomId, user.id()))
         .orElseThrow(() -> notFound(roomId));
+  }
+
+  /**
+   * {@link #requireVisible}, for a change of the room's membership: a direct room's two members are
+   * fixed, so inviting, leaving, removing, role changes and transfers are refused (409).
+   */
+  RoomKind requireChangeable(String roomId, AuthUser user) {
+    RoomKind kind = requireVisible(roomId, user);
+    if (kind == RoomKind.DIRECT) {
+      throw ApiException.conflict(
+          "Room '" + roomId + "' is a direct conversation: its two members never change");
+    }
+    return kind;
   }
 
   static ApiException notFound(String roomId) {

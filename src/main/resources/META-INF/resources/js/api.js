@@ -106,6 +106,11 @@ export const api = {
   setRole: (roomId, userId, role) =>
     request('PUT', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }),
 
+  /** The direct conversation with a user, started if needed (see js/direct.js). */
+  startDirect: (username) => request('POST', 'api/v1/dms', { username }),
+  /** The first page of the user's direct conversations, newest activity first. */
+  directs: () => request('GET', 'api/v1/dms?limit=200'),
+
   /** One page of stored messages: `{messages, hasMore}`, oldest first. */
   messages(roomId, { before, after, limit } = {}) {
     const query = new URLSearchParams();

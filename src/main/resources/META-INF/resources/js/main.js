@@ -2,6 +2,7 @@
 // Routes: #/login, #/signup, #/ (rooms), #/room/<room id, URI-encoded>.
 import { api, setSessionLostHandler } from './api.js';
 import { renderLogin, renderSignup } from './auth-view.js';
+import { directsLink, isDirectRoom, unseen } from './direct.js';
 import { h } from './dom.js';
 import { renderRoom } from './room-view.js';
 import { renderRooms } from './rooms-view.js';
@@ -35,6 +36,7 @@ function header() {
       return;
     }
     me = null;
+    unseen.clear();
     loginNotice = 'You are logged out.';
     navigate('#/login');
   });
@@ -42,6 +44,7 @@ function header() {
     h('a', { href: '#/', class: 'brand small' },
       h('img', { src: 'favicon.svg', alt: '', width: 28, height: 28 }), h('span', {}, 'Huddle')),
     h('div', { class: 'who' },
+      directsLink(),
       h('span', { class: 'signed-in' },
         h('span', { class: 'narrow-hidden' }, 'Signed in as '), h('strong', { id: 'me' }, me.username)),
       logout),
@@ -101,11 +104,15 @@ async function route() {
       return navigate('#/');
     }
     document.title = `${roomId} · Huddle`;
-    leaveView = renderRoom(main, { roomId, me, header: header(), onSessionLost: sessionLost });
+    if (isDirectRoom(roomId)) unseen.seen(roomId);
+    leaveView = renderRoom(main, {
+      roomId, me, header: header(), onSessionLost: sessionLost,
+      onDirect: (frame) => { if (frame.roomId !== roomId) unseen.note(frame, me.id); },
+    });
     return;
   }
   document.title = 'Rooms · Huddle';
-  await renderRooms(main, { header: header(), navigate });
+  await renderRooms(main, { header: header(), navigate, me });
 }
 
 window.addEventListener('hashchange', route);

@@ -214,6 +214,10 @@ export class RoomConnection {
       case 'error':
         this.#onError(frame);
         break;
+      case 'dm':
+        // A direct message elsewhere (see js/direct.js): not this room's.
+        this.on.dm?.(frame);
+        break;
       default:
         break;
     }

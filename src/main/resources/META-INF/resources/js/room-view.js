@@ -1,5 +1,6 @@
 // The room: history and live messages, who is here, join/leave notices, the composer.
 import { api, roomSocketUrl } from './api.js';
+import { directPeer, isDirectRoom } from './direct.js';
 import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
@@ -39,7 +40,7 @@ const PENDING_TEXT = {
  * Renders the room into `main`; returns a function that leaves the room (closes the socket).
  * @param {{id: string, username: string}} me
  */
-export function renderRoom(main, { roomId, me, header, onSessionLost }) {
+export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }) {
   const myId = String(me.id);
   const title = h('h1', { id: 'room-title', class: 'room-title' }, roomId);
   const statusText = h('span', { class: 'conn-text' }, STATE_TEXT.connecting);
@@ -243,7 +244,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
       inviteForm.hidden = !canInvite(myRole);
-      leaveButton.hidden = !canLeave(myRole);
+      // A direct conversation's two members are fixed.
+      leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
     } catch (e) {
       // 404: no longer ours to see (removed from a private room); the socket's close says why.
       if (e.status !== 401 && e.status !== 404 && !roomEnded) showMembersError(e.message);
@@ -311,6 +313,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
         refreshMembers();
       },
       pending: renderPending,
+      dm: (frame) => onDirect?.(frame),
       state(info) {
         status.dataset.state = info.state;
         if (info.closeCode != null) status.dataset.closeCode = String(info.closeCode);
@@ -403,16 +406,25 @@ export function renderRoom(main, { roomId, me, header, onSessionLost }) {
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
-  api.rooms().then(({ rooms }) => {
-    const room = rooms.find((r) => r.id === roomId);
-    if (room) {
-      title.textContent = room.name;
-      if (room.kind === 'private') {
-        title.append(' ', privateBadge());
+  if (isDirectRoom(roomId)) {
+    directPeer(roomId).then((peer) => {
+      if (peer) {
+        title.textContent = `Direct: ${peer}`;
+        document.title = `${peer} · Huddle`;
       }
-      document.title = `${room.name} · Huddle`;
-    }
-  }).catch(() => {});
+    });
+  } else {
+    api.rooms().then(({ rooms }) => {
+      const room = rooms.find((r) => r.id === roomId);
+      if (room) {
+        title.textContent = room.name;
+        if (room.kind === 'private') {
+          title.append(' ', privateBadge());
+        }
+        document.title = `${room.name} · Huddle`;
+      }
+    }).catch(() => {});
+  }
 
   connection.start();
   textarea.focus();

@@ -1,6 +1,7 @@
 // The room list and the form that creates a room.
 import { api } from './api.js';
 import { apiForm } from './auth-view.js';
+import { directsSection } from './direct.js';
 import { h } from './dom.js';
 
 /** A room id suggested from its name: what the server accepts (letters, digits, _ - .), ≤ 64. */
@@ -17,7 +18,7 @@ export function privateBadge() {
     h('img', { src: 'lock.svg', alt: '', width: 9, height: 11, class: 'lock' }), 'private');
 }
 
-export async function renderRooms(main, { header, navigate }) {
+export async function renderRooms(main, { header, navigate, me }) {
   const list = h('ul', { class: 'room-list', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading rooms…');
 
@@ -56,7 +57,8 @@ export async function renderRooms(main, { header, navigate }) {
         list),
       h('section', { class: 'panel', 'aria-labelledby': 'create-title' },
         h('h2', { id: 'create-title' }, 'Create a room'),
-        form)));
+        form),
+      directsSection({ me, navigate })));
 
   try {
     const { rooms, truncated } = await api.rooms();

@@ -278,6 +278,55 @@ class ClusterIT {
   }
 
   @Test
+  @Order(4)
+  void aDirectMessageSentOnOneNodeReachesBothUsersSocketsOnTheOther() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String lobby = Api.newRoom(bob);
+    // Started on node 1, then opened from node 2: the same conversation.
+    String dm =
+        RestAssured.given()
+            .auth()
+            .oauth2(alice.token())
+            .contentType("application/json")
+            .body(Map.of("username", bob.username()))
+            .post("/api/v1/dms")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("roomId");
+    RestAssured.given()
+        .baseUri("http://127.0.0.1")
+        .port(node2.port())
+        .auth()
+        .oauth2(bob.token())
+        .contentType("application/json")
+        .body(Map.of("username", alice.username()))
+        .post("/api/v1/dms")
+        .then()
+        .statusCode(200)
+        .body("roomId", org.hamcrest.Matchers.equalTo(dm));
+    try (WsClient aliceDm = join(node1, alice, dm);
+        WsClient bobDm = join(node2, bob, dm);
+        WsClient bobLobby = join(node2, bob, lobby);
+        WsClient aliceLobby = join(node2, alice, lobby)) {
+      aliceDm.send("across nodes");
+      JsonNode inRoom =
+          bobDm.next(
+              f ->
+                  "message".equals(f.path("type").asText())
+                      && "across nodes".equals(f.path("content").asText()));
+      assertEquals(dm, inRoom.path("roomId").asText());
+      for (WsClient elsewhere : List.of(bobLobby, aliceLobby)) {
+        JsonNode notice = elsewhere.nextOfType("dm");
+        assertEquals(dm, notice.path("roomId").asText());
+        assertEquals("across nodes", notice.path("message").path("content").asText());
+        assertEquals(inRoom.path("seq").asLong(), notice.path("message").path("seq").asLong());
+      }
+    }
+  }
+
+  @Test
   @Order(5)
   void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
     TestUser alice = Api.newUser();

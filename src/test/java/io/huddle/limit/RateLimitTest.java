@@ -53,6 +53,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.signups-per-address", "3/1H burst 3"),
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
           Map.entry("huddle.limits.invites-per-user", "2/1H burst 2"),
+          Map.entry("huddle.limits.dms-per-user", "2/1H burst 2"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -285,6 +286,29 @@ class RateLimitTest {
         .then()
         .statusCode(201);
     invite(other, otherRoom, newUser()).then().statusCode(201);
+  }
+
+  @Test
+  void directConversationsPerUserAlsoForUnknownUsernamesButNotForExistingOnes() {
+    String token = token(newUser());
+    String bob = newUser();
+    startDm(token, bob).then().statusCode(201);
+    // An unknown username costs a token: the answers cannot enumerate usernames at will.
+    startDm(token, name("nobody")).then().statusCode(404);
+    assertLimited(startDm(token, newUser()));
+    // Opening an existing conversation again is free.
+    startDm(token, bob).then().statusCode(200);
+    // Another user's budget is their own, also towards the same user.
+    startDm(token(newUser()), bob).then().statusCode(201);
+  }
+
+  private static Response startDm(String token, String username) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", username))
+        .post("/api/v1/dms");
   }
 
   private static Response invite(String token, String room, String username) {
