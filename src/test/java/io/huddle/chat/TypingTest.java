@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
+import io.huddle.support.Metrics;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TypingTest {
   private static final String TYPING = "{\"type\":\"typing\"}";
+  private static final String TYPING_REFUSED =
+      "huddle_rate_limited_total{limit=\"typing-per-connection\"}";
 
   @TestHTTPResource("/")
   URI base;
@@ -129,6 +132,7 @@ class TypingTest {
     try (WsClient a = join(alice, room);
         WsClient b = join(bob, room)) {
       settle(a, b);
+      double droppedBefore = Metrics.value(TYPING_REFUSED);
       long start = System.nanoTime();
       for (int i = 0; i < 200; i++) {
         a.send(TYPING);
@@ -139,6 +143,10 @@ class TypingTest {
       assertTrue(notices >= 1 && notices <= windows, notices + " notices in " + windows);
       // Dropped silently: not one error frame (nor anything else) to the typist.
       a.assertNoFrameFor(Duration.ofMillis(300));
+      // ...but by the socket's typing limit (burst 3, 1/s), not only by the coalescing window.
+      long seconds = 1 + (System.nanoTime() - start) / 1_000_000_000L;
+      double dropped = Metrics.value(TYPING_REFUSED) - droppedBefore;
+      assertTrue(dropped >= 200 - 3 - seconds, dropped + " typing frames dropped by the limit");
 
       a.send("{\"type\":\"message\",\"content\":\"still here\",\"clientId\":\"t-1\"}");
       assertEquals("t-1", a.nextOfType("ack").path("clientId").asText());
