@@ -385,6 +385,36 @@ try {
     }
   });
 
+  await step('typing: bob sees "alice is typing…" (alice does not) until her message; it groups with her next one under one day separator', async () => {
+    const typingOf = (page) => page.textContent('#typing');
+    // Alice typed in the composer steps above: her client sends at most one typing frame per 2.5 s.
+    await alice.page.waitForTimeout(2600);
+    await composer(alice.page).pressSequentially('Two more', { delay: 40 });
+    await eventually(async () => assert.equal(await typingOf(bob.page), 'alice is typing…'), { timeout: 5000 });
+    assert.equal(await typingOf(alice.page), '', 'never one\'s own typing');
+    await composer(alice.page).press('Enter');
+    await waitForText(bob.page, 'Two more');
+    assert.equal(await typingOf(bob.page), '', 'her message ends her typing at once');
+    await say(alice.page, 'things, in one group');
+    for (const user of [alice, bob]) {
+      await waitForText(user.page, 'things, in one group');
+      // Bob's XSS message came before: alice's first starts a group, her second continues it.
+      const last3 = await user.page.$$eval('#messages li[data-seq]',
+        (els) => els.slice(-3).map((e) => e.classList.contains('continued')));
+      assert.deepEqual(last3, [false, false, true], `${user.name}: grouping`);
+      const separators = await user.page.$$eval('#messages li.day-separator', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(separators, ['Today'], `${user.name}: one day, one separator`);
+      // Kept for screen readers, visually a 1 px clip.
+      const box = await user.page.locator('#messages li[data-seq]').last().locator('.author').boundingBox();
+      assert.ok(box === null || box.width <= 1, `${user.name}: the name is shown once per group (${JSON.stringify(box)})`);
+    }
+    // Typing that stops without a message expires (expiresInMs, 5 s).
+    await composer(bob.page).pressSequentially('hmm', { delay: 40 });
+    await eventually(async () => assert.equal(await typingOf(alice.page), 'bob is typing…'), { timeout: 5000 });
+    await eventually(async () => assert.equal(await typingOf(alice.page), ''), { timeout: 8000 });
+    await composer(bob.page).fill('');
+  });
+
   // ---- restart -----------------------------------------------------------------------------
   let carol;
   await step('the server stops: both clients show that they are reconnecting', async () => {

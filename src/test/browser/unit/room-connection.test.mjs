@@ -373,3 +373,26 @@ describe('content rules (as the server counts)', () => {
     }
   });
 });
+
+describe('RoomConnection typing', () => {
+  test('typing frames go to the typing handler; sendTyping sends only while live', () => {
+    const typed = [];
+    const conn = new RoomConnection({
+      url: 'ws://h/api/v1/ws/joinRoom/r',
+      fetchPage: async () => ({ messages: [], hasMore: false }),
+      WebSocketImpl: FakeSocket,
+      timers: fakeTimers(),
+      handlers: { typing: (f) => typed.push(f.username) },
+    });
+    conn.start();
+    const s = FakeSocket.last();
+    assert.equal(conn.sendTyping(), false, 'not open yet: nothing sent');
+    s.open();
+    s.frame({ type: 'history', roomId: 'r', messages: [] });
+    assert.equal(conn.sendTyping(), true);
+    assert.deepEqual(s.sent, [{ type: 'typing' }]);
+    s.frame({ type: 'typing', roomId: 'r', userId: '2', username: 'bob', expiresInMs: 5000 });
+    assert.deepEqual(typed, ['bob']);
+    assert.equal(conn.seen.size, 0, 'a typing notice is not a message');
+  });
+});

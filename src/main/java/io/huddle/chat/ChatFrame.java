@@ -36,7 +36,8 @@ public record ChatFrame(
     @Schema(hidden = true) Boolean truncated,
     @Schema(hidden = true) Boolean duplicate,
     @Schema(hidden = true) Long retryAfterMs,
-    @Schema(hidden = true) Instant expiresAt) {
+    @Schema(hidden = true) Instant expiresAt,
+    @Schema(hidden = true) Long expiresInMs) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
@@ -46,6 +47,7 @@ public record ChatFrame(
   public static final String HISTORY = "history";
   public static final String REFRESH = "refresh";
   public static final String REFRESHED = "refreshed";
+  public static final String TYPING = "typing";
 
   public static ChatFrame message(StoredMessage m) {
     return new Builder(MESSAGE)
@@ -73,6 +75,17 @@ public record ChatFrame(
         .content(content)
         .sentAt(now())
         .build();
+  }
+
+  /**
+   * The user is typing in the room: shown to the others for {@code expiresInMs}. {@code sentAt} is
+   * when the typist's node accepted it (the notices' coalescing window runs on it, on every node).
+   */
+  static ChatFrame typing(String roomId, String userId, String username, long expiresInMs) {
+    Builder typing = new Builder(TYPING).roomId(roomId).user(userId, username);
+    typing.sentAt = now();
+    typing.expiresInMs = expiresInMs;
+    return typing.build();
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
@@ -161,6 +174,7 @@ public record ChatFrame(
     private Boolean duplicate;
     private Long retryAfterMs;
     private Instant expiresAt;
+    private Long expiresInMs;
 
     Builder(String type) {
       this.type = type;
@@ -220,7 +234,8 @@ public record ChatFrame(
           truncated,
           duplicate,
           retryAfterMs,
-          expiresAt);
+          expiresAt,
+          expiresInMs);
     }
   }
 }

@@ -20,23 +20,27 @@ final class InboundFrames {
 
   /**
    * Either the content to publish (with the client's idempotency key), a token to refresh the
-   * session with, or why the frame was refused.
+   * session with, a typing signal, or why the frame was refused.
    */
-  record Parsed(String content, String clientId, String error, String refreshToken) {
+  record Parsed(
+      String content, String clientId, String error, String refreshToken, boolean typing) {
+    /** {@code {"type":"typing"}}: the user is typing (other fields are ignored). */
+    static final Parsed TYPING = new Parsed(null, null, null, null, true);
+
     static Parsed ok(String content, String clientId) {
-      return new Parsed(content, clientId, null, null);
+      return new Parsed(content, clientId, null, null, false);
     }
 
     static Parsed refresh(String token) {
-      return new Parsed(null, null, null, token);
+      return new Parsed(null, null, null, token, false);
     }
 
     static Parsed refused(String error) {
-      return new Parsed(null, null, error, null);
+      return new Parsed(null, null, error, null, false);
     }
 
     static Parsed refused(String clientId, String error) {
-      return new Parsed(null, clientId, error, null);
+      return new Parsed(null, clientId, error, null, false);
     }
   }
 
@@ -74,9 +78,14 @@ final class InboundFrames {
         }
         return Parsed.refresh(token.asText());
       }
+      if (ChatFrame.TYPING.equals(type.asText())) {
+        return Parsed.TYPING;
+      }
       if (!ChatFrame.MESSAGE.equals(type.asText())) {
         return Parsed.refused(
-            "Unknown frame type \"" + type.asText() + "\": expected \"message\" (or \"refresh\")");
+            "Unknown frame type \""
+                + type.asText()
+                + "\": expected \"message\" (or \"typing\", \"refresh\")");
       }
       JsonNode value = node.get("content");
       if (value == null || !value.isTextual()) {

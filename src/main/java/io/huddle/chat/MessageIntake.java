@@ -30,6 +30,7 @@ class MessageIntake {
   private final MessageTracing tracing;
   private final SocketQuota quota;
   private final Sessions sessions;
+  private final TypingNotices typing;
 
   MessageIntake(
       Hub hub,
@@ -40,7 +41,8 @@ class MessageIntake {
       ChatMetrics metrics,
       MessageTracing tracing,
       SocketQuota quota,
-      Sessions sessions) {
+      Sessions sessions,
+      TypingNotices typing) {
     this.hub = hub;
     this.broker = brokers.get();
     this.mapper = mapper;
@@ -50,6 +52,7 @@ class MessageIntake {
     this.tracing = tracing;
     this.quota = quota;
     this.sessions = sessions;
+    this.typing = typing;
   }
 
   /** The writer's metrics, registered at start like every other. */
@@ -83,6 +86,10 @@ class MessageIntake {
       return;
     }
     InboundFrames.Parsed parsed = parse(text);
+    if (parsed.typing()) {
+      typing.typed(member);
+      return;
+    }
     if (parsed.refreshToken() != null) {
       sessions.refresh(
           connection, member.user.id(), parsed.refreshToken(), f -> member.offer(f.toJson(mapper)));
@@ -128,9 +135,13 @@ class MessageIntake {
     }
     metrics.rejected(ChatMetrics.Rejection.RATE_LIMITED);
     if (verdict instanceof SocketQuota.Verdict.Refuse refuse) {
-      // Parsed only to name the refused frame's clientId; a closing socket's frames are not.
-      member.offer(
-          ChatFrame.rateLimited(parse(text).clientId(), refuse.retryAfterMs()).toJson(mapper));
+      // Parsed only to name the refused frame's clientId; a closing socket's frames are not. A
+      // typing signal is ephemeral: nothing to send again, so no answer.
+      InboundFrames.Parsed refused = parse(text);
+      if (!refused.typing()) {
+        member.offer(
+            ChatFrame.rateLimited(refused.clientId(), refuse.retryAfterMs()).toJson(mapper));
+      }
     } else if (verdict instanceof SocketQuota.Verdict.Close) {
       NettyFrames.closeAndDrain(
           member.connection, SocketClose.POLICY_VIOLATION, "Rate limit exceeded");

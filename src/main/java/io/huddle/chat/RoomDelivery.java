@@ -31,6 +31,7 @@ public class RoomDelivery {
   private final Broker broker;
   private final Sessions sessions;
   private final RoomRemovals removals;
+  private final TypingNotices typing;
   private final ObjectMapper mapper;
   private final HuddleConfig config;
   private final MessageStore store;
@@ -52,6 +53,7 @@ public class RoomDelivery {
       Instance<Broker> brokers,
       Sessions sessions,
       RoomRemovals removals,
+      TypingNotices typing,
       ObjectMapper mapper,
       HuddleConfig config,
       MessageStore store,
@@ -62,6 +64,7 @@ public class RoomDelivery {
     this.broker = brokers.get();
     this.sessions = sessions;
     this.removals = removals;
+    this.typing = typing;
     this.mapper = mapper;
     this.config = config;
     this.store = store;
@@ -79,6 +82,8 @@ public class RoomDelivery {
           } else if (RoomRemovals.MEMBER_REMOVED.equals(frame.type())
               || RoomRemovals.MEMBER_LEFT.equals(frame.type())) {
             removals.removed(frame);
+          } else if (ChatFrame.TYPING.equals(frame.type())) {
+            typing.deliver(frame);
           } else {
             deliver(frame);
             directs.received(frame);

@@ -29,15 +29,17 @@ public class SocketQuota {
     final String address;
     final Bucket bucket;
     final Bucket pings;
+    final Bucket typing;
     int refusedInRow;
     boolean closing;
     volatile boolean pingsGuarded;
 
-    Quota(String userId, String address, Bucket bucket, Bucket pings) {
+    Quota(String userId, String address, Bucket bucket, Bucket pings, Bucket typing) {
       this.userId = userId;
       this.address = address;
       this.bucket = bucket;
       this.pings = pings;
+      this.typing = typing;
     }
   }
 
@@ -62,6 +64,7 @@ public class SocketQuota {
   private final KeyedLimiter perConnection;
   private final KeyedLimiter perUser;
   private final KeyedLimiter pings;
+  private final KeyedLimiter typing;
   private final Counter socketsRefused;
   private final int socketsPerAddress;
   private final Counter socketsRefusedPerAddress;
@@ -77,6 +80,7 @@ public class SocketQuota {
         new KeyedLimiter("messages-per-connection", limits.messagesPerConnection(), registry);
     perUser = new KeyedLimiter("messages-per-user", limits.messagesPerUser(), registry);
     pings = new KeyedLimiter("pings-per-connection", limits.pingsPerConnection(), registry);
+    typing = new KeyedLimiter("typing-per-connection", limits.typingPerConnection(), registry);
     socketsRefused = KeyedLimiter.refusedCounter("sockets-per-user", registry);
     socketsRefusedPerAddress = KeyedLimiter.refusedCounter("sockets-per-address", registry);
   }
@@ -117,7 +121,8 @@ public class SocketQuota {
     }
     Bucket bucket = perConnection.rate().enabled() ? perConnection.newBucket() : null;
     Bucket pingBucket = pings.rate().enabled() ? pings.newBucket() : null;
-    connection.userData().put(QUOTA, new Quota(userId, address, bucket, pingBucket));
+    Bucket typingBucket = typing.rate().enabled() ? typing.newBucket() : null;
+    connection.userData().put(QUOTA, new Quota(userId, address, bucket, pingBucket, typingBucket));
     return true;
   }
 
@@ -181,6 +186,20 @@ public class SocketQuota {
       return new Verdict.Close();
     }
     return new Verdict.Refuse(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+  }
+
+  /**
+   * A typing frame from this connection (it already passed {@link #message}): whether it is within
+   * {@code huddle.limits.typing-per-connection}. One beyond is dropped without an answer, only
+   * counted. Call on the connection's event loop.
+   */
+  boolean typing(WebSocketConnection connection) {
+    Quota quota = connection.userData().get(QUOTA);
+    if (quota == null || quota.typing == null || quota.typing.tryConsume(1)) {
+      return true;
+    }
+    typing.countRefused();
+    return false;
   }
 
   /**

@@ -78,6 +78,14 @@ public interface HuddleConfig {
     @WithConverter(Rate.RateConverter.class)
     Rate pingsPerConnection();
 
+    /**
+     * Typing frames one connection may send; those beyond are dropped without an answer (each text
+     * frame, typing included, also takes a token from the message limits above).
+     */
+    @WithDefault("1/1S burst 3")
+    @WithConverter(Rate.RateConverter.class)
+    Rate typingPerConnection();
+
     /** A connection that keeps sending after this many refused messages in a row is closed. */
     @WithDefault("50")
     @Min(1)
@@ -178,6 +186,17 @@ public interface HuddleConfig {
      */
     @WithDefault("2S")
     Duration stallTimeout();
+
+    /**
+     * At most one typing notice per room and user per this window, however many typing frames the
+     * user's sockets send, on whichever nodes.
+     */
+    @WithDefault("2S")
+    Duration typingWindow();
+
+    /** How long a client shows "X is typing…" after a notice (its {@code expiresInMs}). */
+    @WithDefault("5S")
+    Duration typingExpiry();
   }
 
   interface History {

@@ -56,8 +56,8 @@ export class RoomConnection {
    * @param {(q: {after?: number, before?: number, limit: number}) => Promise<{messages: object[], hasMore: boolean}>} o.fetchPage
    * @param {() => Promise<'ok'|'unauthorized'|'gone'|'unreachable'>} [o.probe] asked after a
    *     connection attempt that never opened: browsers hide the refused upgrade's status
-   * @param {object} o.handlers messages(list), presence(frame), pending(item), state(info),
-   *     notice(text), fatal(reason); all optional
+   * @param {object} o.handlers messages(list), presence(frame), typing(frame), pending(item),
+   *     state(info), notice(text), fatal(reason); all optional
    */
   constructor({ url, fetchPage, probe, handlers = {}, WebSocketImpl, backoff, timers, clientIds }) {
     this.url = url;
@@ -132,6 +132,17 @@ export class RoomConnection {
     this.#emitPending(item);
     if (this.live) this.#transmit(item);
     return item.clientId;
+  }
+
+  /** Tells the room that the user is typing (ephemeral: dropped unless live). */
+  sendTyping() {
+    if (!this.live || !this.ws) return false;
+    try {
+      this.ws.send(JSON.stringify({ type: 'typing' }));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Sends a failed message again, with its original clientId. */
@@ -210,6 +221,9 @@ export class RoomConnection {
       case 'join':
       case 'leave':
         this.on.presence?.(frame);
+        break;
+      case 'typing':
+        this.on.typing?.(frame);
         break;
       case 'error':
         this.#onError(frame);

@@ -5,6 +5,8 @@ import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
+import { layoutLog } from './timeline.js';
+import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
 
 /** "14:03" today, "27 Nov 2026, 14:03" on other days, in the viewer's own time zone and locale. */
 export function formatTime(iso, now = new Date()) {
@@ -53,6 +55,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   const log = h('ol', { class: 'log', id: 'messages', role: 'log', 'aria-label': 'Messages', 'aria-live': 'polite' });
   const outbox = h('ol', { class: 'log outbox', id: 'outbox', 'aria-label': 'Messages being sent' });
   const scroller = h('div', { class: 'scroller' }, olderButton, log, outbox);
+  const typingLine = h('p', { id: 'typing', class: 'typing', 'aria-live': 'polite' });
 
   const peopleCount = h('span', { class: 'count-badge' }, '0');
   const people = h('ul', { id: 'people', class: 'people' });
@@ -99,7 +102,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       status),
     notice,
     h('div', { class: 'room-body' },
-      h('section', { class: 'conversation', 'aria-labelledby': 'room-title' }, scroller, composer),
+      h('section', { class: 'conversation', 'aria-labelledby': 'room-title' }, scroller, typingLine, composer),
       h('div', { class: 'side' }, presence, membersPanel))));
 
   // --- messages ---------------------------------------------------------------------------
@@ -108,7 +111,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
 
   function messageEl(m) {
     const own = m.userId === myId;
-    return h('li', { class: own ? 'msg own' : 'msg', dataset: { seq: m.seq, userId: m.userId } },
+    return h('li', { class: own ? 'msg own' : 'msg', dataset: { seq: m.seq, userId: m.userId, sentAt: m.sentAt ?? '' } },
       h('div', { class: 'meta' },
         h('span', { class: 'author' }, m.username),
         timeEl(m.sentAt)),
@@ -275,6 +278,13 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     if (await act(leaveButton, () => api.leave(roomId))) location.hash = '#/';
   });
 
+  // --- who is typing (js/typing.js) ---------------------------------------------------------
+  const typists = new TypingIndicator({
+    myId,
+    onChange: (names) => { typingLine.textContent = typingText(names); },
+  });
+  const typingThrottle = new TypingThrottle();
+
   // --- connection ---------------------------------------------------------------------------
   // How often the socket went live: the server also announces our own join after a reconnect.
   let liveCount = 0;
@@ -297,7 +307,11 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         const olderPage = list.length > 0 && log.querySelector('[data-seq]')
           && list[list.length - 1].seq < Number(log.querySelector('[data-seq]').dataset.seq);
         const before = scroller.scrollHeight;
-        for (const m of list) insertMessage(messageEl(m), m.seq);
+        for (const m of list) {
+          insertMessage(messageEl(m), m.seq);
+          typists.stopped(m.userId);
+        }
+        layoutLog(log);
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();
         olderButton.hidden = !connection.hasOlder;
@@ -307,14 +321,17 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (!(self && liveCount > 1)) {
           const who = self ? 'You' : frame.username;
           addNotice(frame.type === 'join' ? `${who} joined the room` : `${who} left the room`, frame.sentAt, frame.type);
+          layoutLog(log);
           if (nearBottom()) toBottom();
         }
         refreshPeople();
         refreshMembers();
       },
+      typing: (frame) => typists.typing(frame),
       pending: renderPending,
       dm: (frame) => onDirect?.(frame),
       state(info) {
+        if (info.state !== 'live') typists.clear();
         status.dataset.state = info.state;
         if (info.closeCode != null) status.dataset.closeCode = String(info.closeCode);
         reconnectNow.hidden = info.state !== 'waiting';
@@ -389,6 +406,10 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   }
 
   textarea.addEventListener('input', updateCounter);
+  textarea.addEventListener('input', () => {
+    // Not live: nothing went out, so the next keystroke tries again.
+    if (typingThrottle.shouldSend(textarea.value) && !connection.sendTyping()) typingThrottle.reset();
+  });
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -431,6 +452,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
 
   return () => {
     clearTimeout(peopleTimer);
+    typists.clear();
     roomEnded = true;
     clearTimeout(membersTimer);
     window.removeEventListener('online', wake);

@@ -277,6 +277,67 @@ class ClusterIT {
         404, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(frank.token())));
   }
 
+  private static boolean isTypingOf(JsonNode f, TestUser u) {
+    return "typing".equals(f.path("type").asText()) && u.id().equals(f.path("userId").asText());
+  }
+
+  private static long typingNotices(WsClient client, TestUser typist) {
+    return client.drain().stream().filter(f -> isTypingOf(f, typist)).count();
+  }
+
+  @Test
+  @Order(4)
+  void typingCrossesNodesOncePerWindowAndNeverReachesTheTypistsDevices() throws Exception {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    TestUser carol = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient phone = join(node1, alice, room);
+        WsClient laptop = join(node2, alice, room);
+        WsClient b = join(node2, bob, room);
+        WsClient c = join(node1, carol, room)) {
+      phone.next(f -> isJoinOf(f, bob));
+      phone.next(f -> isJoinOf(f, carol));
+      Thread.sleep(500);
+      for (WsClient w : List.of(phone, laptop, b, c)) {
+        w.drain();
+      }
+      phone.send("{\"type\":\"typing\"}");
+      JsonNode notice = b.next(f -> isTypingOf(f, alice));
+      assertEquals(room, notice.path("roomId").asText());
+      assertEquals(alice.username(), notice.path("username").asText());
+      assertTrue(notice.path("expiresInMs").asLong() > 0, notice.toString());
+      assertTrue(notice.path("seq").isMissingNode(), notice.toString());
+      c.next(f -> isTypingOf(f, alice));
+      // The same user typing on the other node within the window: coalesced on every node.
+      laptop.send("{\"type\":\"typing\"}");
+      phone.send("{\"type\":\"typing\"}");
+      Thread.sleep(1000);
+      assertEquals(0, typingNotices(b, alice), "one notice per window, whichever node");
+      assertEquals(0, typingNotices(c, alice), "one notice per window, whichever node");
+      phone.assertNoFrameFor(Duration.ofMillis(300));
+      laptop.assertNoFrameFor(Duration.ofMillis(300));
+
+      // Bob (node 2) typing reaches alice on both nodes.
+      b.send("{\"type\":\"typing\"}");
+      for (WsClient a : List.of(phone, laptop, c)) {
+        a.next(f -> isTypingOf(f, bob));
+      }
+    }
+    List<Object> stored =
+        RestAssured.given()
+            .baseUri("http://127.0.0.1")
+            .port(node2.port())
+            .auth()
+            .oauth2(alice.token())
+            .get("/api/v1/rooms/" + room + "/messages")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("messages");
+    assertEquals(List.of(), stored, "typing is never stored");
+  }
+
   @Test
   @Order(4)
   void aDirectMessageSentOnOneNodeReachesBothUsersSocketsOnTheOther() {

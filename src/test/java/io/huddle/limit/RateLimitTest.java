@@ -392,6 +392,29 @@ class RateLimitTest {
   }
 
   @Test
+  void typingFramesTakeMessageTokensButAreRefusedWithoutAnAnswerAndAFloodIsClosed() {
+    String room = room();
+    try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room).bearer(token(newUser())))) {
+      ws.nextOfType("history");
+      ws.nextOfType("join");
+      // The burst of 5 goes to typing frames (beyond typing-per-connection's 3 they are dropped
+      // silently), then 2 more are refused by the message limit: silently too.
+      for (int i = 0; i < 7; i++) {
+        ws.send("{\"type\":\"typing\"}");
+      }
+      ws.assertNoFrameFor(Duration.ofMillis(500));
+      // The typing frames used the connection's message tokens: this message is refused.
+      ws.send(frame("after-typing"));
+      JsonNode refused = ws.next(f -> f.has("clientId"));
+      assertEquals("error", refused.path("type").asText(), refused.toString());
+      assertTrue(refused.path("retryAfterMs").asLong() > 0, refused.toString());
+      // 3 refusals in a row so far; the next typing frame is one too many (close-after-refused 3).
+      ws.send("{\"type\":\"typing\"}");
+      assertEquals(1008, ws.awaitClose(Duration.ofSeconds(5)));
+    }
+  }
+
+  @Test
   void aSenderThatIgnoresTheRefusalsIsClosedWith1008() {
     try (WsClient ws = WsClient.open(vertx, WsClient.to(base, room()).bearer(token(newUser())))) {
       ws.nextOfType("history");
