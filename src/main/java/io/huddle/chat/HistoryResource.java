@@ -98,7 +98,6 @@ public class HistoryResource {
     rooms.requireVisible(roomId, currentUser.require());
     MessageStore.Page page =
         store.page(roomId, beforeSeq, afterSeq, size == null ? DEFAULT_LIMIT : size.intValue());
-    return new MessagePage(
-        page.messages().stream().map(ChatFrame::message).toList(), page.hasMore());
+    return new MessagePage(page.messages().stream().map(ChatFrame::of).toList(), page.hasMore());
   }
 }

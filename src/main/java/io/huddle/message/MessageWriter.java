@@ -3,7 +3,6 @@ package io.huddle.message;
 import io.agroal.api.AgroalDataSource;
 import io.huddle.common.HuddleConfig;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -13,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Group commit: one thread takes every message waiting in a bounded queue (up to {@code
@@ -36,34 +33,13 @@ import java.util.function.Consumer;
 @Startup
 public class MessageWriter {
 
-  /** A message waiting to be written, and who to tell when it is (or is not). */
-  public record Pending(
-      String roomId,
-      long userId,
-      String username,
-      String content,
-      String clientId,
-      Instant sentAt,
-      SpanContext trace,
-      Consumer<Result> onDone) {}
-
-  /**
-   * The outcome: the stored message (duplicate = an earlier send with the same clientId), or an
-   * error.
-   */
-  public record Result(StoredMessage message, boolean duplicate, String error) {
-    static Result failed(String error) {
-      return new Result(null, false, error);
-    }
-  }
-
   static final String NOT_STORED =
       "Message not stored: the database is unavailable. Send it again (with the same clientId)";
 
   private final AgroalDataSource dataSource;
   private final MessageTracing tracing;
   private final HuddleConfig.History config;
-  private final BlockingQueue<Pending> queue;
+  private final BlockingQueue<PendingWrite> queue;
   private final Map<String, AtomicLong> memorySeq = new HashMap<>();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
@@ -96,7 +72,7 @@ public class MessageWriter {
   }
 
   /** Queues a message; false when the server is shutting down or the queue is full. */
-  public boolean submit(Pending message) {
+  public boolean submit(PendingWrite message) {
     return accepting && queue.offer(message);
   }
 
@@ -118,17 +94,17 @@ public class MessageWriter {
   }
 
   private void run() {
-    List<Pending> batch = new ArrayList<>(config.maxBatch());
+    List<PendingWrite> batch = new ArrayList<>(config.maxBatch());
     while (accepting || !queue.isEmpty()) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        PendingWrite first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
         batch.add(first);
         queue.drainTo(batch, config.maxBatch() - 1);
         Span span = tracing.commit(batch);
-        List<Result> results;
+        List<WriteResult> results;
         try {
           results = config.enabled() ? writeWithRetry(batch) : numberInMemory(batch);
         } catch (InterruptedException | RuntimeException e) {
@@ -144,8 +120,8 @@ public class MessageWriter {
         return;
       } catch (RuntimeException e) {
         Log.error("Message writer failed on a batch", e);
-        for (Pending p : batch) {
-          complete(p, Result.failed(NOT_STORED));
+        for (PendingWrite p : batch) {
+          complete(p, WriteResult.failed(NOT_STORED));
         }
       } finally {
         batch.clear();
@@ -153,7 +129,7 @@ public class MessageWriter {
     }
   }
 
-  private static void complete(Pending pending, Result result) {
+  private static void complete(PendingWrite pending, WriteResult result) {
     try {
       pending.onDone().accept(result);
     } catch (RuntimeException e) {
@@ -162,27 +138,27 @@ public class MessageWriter {
   }
 
   /** Retries a failing batch until the write timeout: a database restart is ridden through. */
-  private List<Result> writeWithRetry(List<Pending> batch) throws InterruptedException {
+  private List<WriteResult> writeWithRetry(List<PendingWrite> batch) throws InterruptedException {
     long deadline = System.nanoTime() + config.writeTimeout().toNanos();
     long backoffMs = 20;
     while (true) {
       try {
-        List<Result> results = write(batch);
+        List<WriteResult> results = write(batch);
         batches.incrementAndGet();
         return results;
       } catch (SQLException e) {
         if (!isTransient(e) && batch.size() > 1) {
           // A message the database refuses must not take its batch-mates down with it.
           Log.warnf("Batch of %d refused (%s); writing its messages one by one", batch.size(), e);
-          List<Result> results = new ArrayList<>(batch.size());
-          for (Pending p : batch) {
+          List<WriteResult> results = new ArrayList<>(batch.size());
+          for (PendingWrite p : batch) {
             results.add(writeWithRetry(List.of(p)).get(0));
           }
           return results;
         }
         if (!isTransient(e) || System.nanoTime() > deadline) {
           Log.errorf("Could not store %d message(s): %s", batch.size(), e.getMessage());
-          return batch.stream().map(p -> Result.failed(NOT_STORED)).toList();
+          return batch.stream().map(p -> WriteResult.failed(NOT_STORED)).toList();
         }
         Log.warnf("Storing messages failed (%s); retrying", e.getMessage());
         Thread.sleep(backoffMs);
@@ -210,10 +186,18 @@ public class MessageWriter {
    * clientId (a resend after a reconnect) is the batch written again, in an explicit transaction
    * that first looks up the stored messages.
    */
-  private List<Result> write(List<Pending> batch) throws SQLException {
+  private List<WriteResult> write(List<PendingWrite> batch) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      List<Result> results;
+      List<WriteResult> results;
+      if (batch.stream().anyMatch(PendingWrite::isChange)) {
+        // An edit or delete is checked against the stored message: read and written in one
+        // transaction that holds the room's lock.
+        results = writeWithLookUp(c, batch);
+        committed.addAndGet(
+            results.stream().filter(r -> r.message() != null && !r.duplicate()).count());
+        return results;
+      }
       try {
         results = BatchRows.write(c, batch, false);
       } catch (SQLException e) {
@@ -228,10 +212,11 @@ public class MessageWriter {
     }
   }
 
-  private List<Result> writeWithLookUp(Connection c, List<Pending> batch) throws SQLException {
+  private List<WriteResult> writeWithLookUp(Connection c, List<PendingWrite> batch)
+      throws SQLException {
     c.setAutoCommit(false);
     try {
-      List<Result> results = BatchRows.write(c, batch, true);
+      List<WriteResult> results = BatchRows.write(c, batch, true);
       c.commit();
       return results;
     } catch (SQLException | RuntimeException e) {
@@ -244,23 +229,35 @@ public class MessageWriter {
     }
   }
 
-  private static boolean hasClientId(List<Pending> batch) {
+  private static boolean hasClientId(List<PendingWrite> batch) {
     return batch.stream().anyMatch(p -> p.clientId() != null);
   }
 
   /** Persistence switched off (benchmarks only): numbers come from memory, nothing is stored. */
-  private List<Result> numberInMemory(List<Pending> batch) {
-    List<Result> results = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
+  private List<WriteResult> numberInMemory(List<PendingWrite> batch) {
+    List<WriteResult> results = new ArrayList<>(batch.size());
+    for (PendingWrite p : batch) {
       long seq = memorySeq.computeIfAbsent(p.roomId(), r -> new AtomicLong()).incrementAndGet();
-      results.add(new Result(stored(p, seq), false, null));
+      results.add(new WriteResult(stored(p, seq), false));
     }
     committed.addAndGet(batch.size());
     batches.incrementAndGet();
     return results;
   }
 
-  static StoredMessage stored(Pending p, long seq) {
-    return new StoredMessage(p.roomId(), seq, p.userId(), p.username(), p.content(), p.sentAt());
+  /** The row as written: an event names its target; a delete never carries text. */
+  static StoredMessage stored(PendingWrite p, long seq) {
+    boolean change = p.isChange();
+    return new StoredMessage(
+        p.roomId(),
+        seq,
+        p.userId(),
+        p.username(),
+        p.kind() == StoredMessage.Kind.DELETE ? null : p.content(),
+        p.sentAt(),
+        p.kind(),
+        change ? p.targetSeq() : null,
+        null,
+        null);
   }
 }
