@@ -368,4 +368,37 @@ class MessageEditsTest {
     remove(admin, room, memberSeq).statusCode(200);
     remove(admin, room, ownerSeq).statusCode(200);
   }
+
+  @Test
+  void aDirectConversationsLastLineIsItsLatestMessageAsItIsNow() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String dm =
+        given()
+            .auth()
+            .oauth2(alice.token())
+            .contentType(ContentType.JSON)
+            .body(Map.of("username", bob.username()))
+            .post("/api/v1/dms")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("roomId");
+    long first;
+    try (WsClient a = join(alice, dm)) {
+      first = send(a, "first");
+      long second = send(a, "second");
+      assertEquals("ack", edit(a, "e", first, "first, edited").path("type").asText());
+      assertEquals("ack", delete(a, "d", second).path("type").asText());
+    }
+    given()
+        .auth()
+        .oauth2(bob.token())
+        .get("/api/v1/dms")
+        .then()
+        .statusCode(200)
+        .body("conversations[0].roomId", equalTo(dm))
+        .body("conversations[0].lastMessage.seq", equalTo((int) first))
+        .body("conversations[0].lastMessage.content", equalTo("first, edited"));
+  }
 }
