@@ -106,6 +106,7 @@ export class MessageRows {
     }
     button.dataset.confirming = 'true';
     button.textContent = 'Confirm delete';
+    button.setAttribute('aria-label', 'Confirm delete');
     setTimeout(() => { if (button.isConnected && !button.disabled) this.#renderTools(row); }, CONFIRM_MS);
   }
 
