@@ -82,7 +82,10 @@ final class BatchChanges {
     if (row.kind() != Kind.MESSAGE) {
       return WriteResult.refused(
           Refusal.CONFLICT,
-          "Seq " + seq + " is an " + row.kind().column() + ", not a message: it cannot be changed");
+          "Seq "
+              + seq
+              + (row.kind() == Kind.EDIT ? " is an edit" : " is a delete")
+              + " event, not a message: it cannot be changed");
     }
     if (row.deleted() || deletedHere) {
       return WriteResult.refused(Refusal.CONFLICT, "Message " + seq + " is deleted");

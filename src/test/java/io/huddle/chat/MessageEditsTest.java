@@ -251,12 +251,14 @@ class MessageEditsTest {
       assertEquals("ack", delete(b, "d0", gone).path("type").asText());
       long deleteEvent = gone + 1;
       a.drain();
+      // Alice owns the room: a moderator may delete others' messages, never edit them.
       assertError(edit(a, "x1", bobs, "mine now"), "Only its author can edit message " + bobs);
-      // Alice owns the room, but a moderator may delete, not edit.
       assertError(delete(b, "x2", 999), "No message with seq 999 in this room");
       assertError(edit(b, "x3", gone, "back"), "Message " + gone + " is deleted");
       assertError(delete(b, "x4", gone), "Message " + gone + " is deleted");
-      assertError(edit(b, "x5", deleteEvent, "x"), "Seq " + deleteEvent + " is an delete");
+      assertError(
+          edit(b, "x5", deleteEvent, "x"),
+          "Seq " + deleteEvent + " is a delete event, not a message");
       assertError(edit(b, "x6", bobs, " "), "Message content must not be blank");
       assertError(
           sendFor(
@@ -317,7 +319,9 @@ class MessageEditsTest {
           .body("error", startsWith("Message content must be at most"));
       patch(bob, room, carolsTarget + 1, Map.of("content", "x"))
           .statusCode(409)
-          .body("error", startsWith("Seq " + (carolsTarget + 1) + " is an edit"));
+          .body(
+              "error",
+              startsWith("Seq " + (carolsTarget + 1) + " is an edit event, not a message"));
       patch(bob, "no-such-room", bobs, Map.of("content", "x")).statusCode(404);
 
       // The room's owner moderates: deletes bob's message.
