@@ -564,6 +564,42 @@ try {
     await waitForText(bobTab, 'Welcome to the secret room.');
   });
 
+  await step('bob edits his message (both see "(edited)"); alice, the owner, deletes it (both see "message deleted", also after a reload)', async () => {
+    const row = (page, text) => page.locator('#messages li[data-seq]', { hasText: text });
+    await say(bobTab, 'Typo herre');
+    await waitForText(aliceTab, 'Typo herre');
+    // A member edits and deletes only his own; the owner deletes any message but edits only hers.
+    assert.equal(await row(bobTab, 'Welcome to the secret room.').locator('.msg-tools button').count(), 0);
+    await eventually(async () => assert.deepEqual(
+      await row(aliceTab, 'Typo herre').locator('.msg-tools button').allTextContents(), ['Delete']));
+    await row(bobTab, 'Typo herre').getByRole('button', { name: 'Edit this message' }).click();
+    const input = bobTab.getByRole('textbox', { name: 'Edit message' });
+    assert.equal(await input.inputValue(), 'Typo herre');
+    await input.fill('Typo here');
+    await input.press('Enter');
+    for (const page of [bobTab, aliceTab]) {
+      await waitForText(page, 'Typo here');
+      await eventually(async () => assert.equal(await row(page, 'Typo here').locator('.msg-state').textContent(), '(edited)'));
+    }
+    const seq = Number(await row(aliceTab, 'Typo here').getAttribute('data-seq'));
+    await row(aliceTab, 'Typo here').getByRole('button', { name: 'Delete this message' }).click();
+    await row(aliceTab, 'Typo here').getByRole('button', { name: 'Confirm delete' }).click();
+    for (const page of [aliceTab, bobTab]) {
+      await eventually(async () => {
+        const shown = (await messagesOf(page)).find((m) => m.seq === seq);
+        assert.equal(shown?.text, 'message deleted', `seq ${seq}: ${JSON.stringify(shown)}`);
+      });
+    }
+    await bobTab.reload();
+    await waitLive(bobTab);
+    await eventually(async () => {
+      const shown = (await messagesOf(bobTab)).find((m) => m.seq === seq);
+      assert.equal(shown?.text, 'message deleted');
+    });
+    assert.equal(await bobTab.locator(`#messages li[data-seq="${seq}"] .msg-tools button`).count(), 0);
+    assert.equal(await bobTab.locator('#messages li[data-seq]', { hasText: 'Typo' }).count(), 0, 'the text is gone');
+  });
+
   await step('alice makes bob an admin: as such he invites but cannot remove her; she makes him a member again', async () => {
     await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Make bob an admin' }).click();
     await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:admin']));

@@ -17,18 +17,50 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * expect the field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "roomId", "seq", "userId", "username", "content", "sentAt"})
+@JsonPropertyOrder({
+  "type",
+  "roomId",
+  "seq",
+  "targetSeq",
+  "userId",
+  "username",
+  "content",
+  "sentAt",
+  "editedAt",
+  "deleted"
+})
 @RegisterForReflection
 @Schema(name = "ChatMessage")
 public record ChatFrame(
-    @Schema(examples = "message") String type,
+    @Schema(
+            description =
+                "`message`, or an `edit` / `delete` event of the message `targetSeq` (an event has"
+                    + " a seq of its own)",
+            enumeration = {"message", "edit", "delete"},
+            examples = "message")
+        String type,
     @Schema(examples = "general") String roomId,
     @Schema(description = "The room's sequence number: gapless, increasing", examples = "42")
         Long seq,
-    @Schema(examples = "1") String userId,
+    @Schema(description = "Edit and delete events: the seq of the message changed", examples = "41")
+        Long targetSeq,
+    @Schema(
+            description =
+                "Who wrote the message, or who made the edit or delete (an owner or admin may"
+                    + " delete others' messages)",
+            examples = "1")
+        String userId,
     @Schema(examples = "alice") String username,
-    @Schema(examples = "hello") String content,
-    Instant sentAt,
+    @Schema(
+            description =
+                "The message's current text; an edit event: the text it set. Absent once the"
+                    + " message is deleted, and on delete events",
+            examples = "hello")
+        String content,
+    @Schema(description = "When the message (or the event) was stored") Instant sentAt,
+    @Schema(description = "A message: when it was last edited; an edit event: when it was made")
+        Instant editedAt,
+    @Schema(description = "A message: true once deleted (its text is gone)") Boolean deleted,
     @JsonProperty("isDirect") @Schema(examples = "false") Boolean isDirect,
     @Schema(hidden = true) String clientId,
     @Schema(hidden = true) String error,
@@ -48,15 +80,38 @@ public record ChatFrame(
   public static final String REFRESH = "refresh";
   public static final String REFRESHED = "refreshed";
   public static final String TYPING = "typing";
+  public static final String EDIT = "edit";
+  public static final String DELETE = "delete";
 
-  public static ChatFrame message(StoredMessage m) {
-    return new Builder(MESSAGE)
-        .roomId(m.roomId())
-        .seq(m.seq())
-        .user(String.valueOf(m.userId()), m.username())
-        .content(m.content())
-        .sentAt(m.sentAt())
-        .build();
+  /**
+   * A row of the room's sequence: a message with its current text and its edited/deleted markers,
+   * or an edit event (with the text it set, unless the message was deleted since) or a delete event
+   * (never with text).
+   */
+  public static ChatFrame of(StoredMessage m) {
+    Builder frame =
+        new Builder(
+                switch (m.kind()) {
+                  case MESSAGE -> MESSAGE;
+                  case EDIT -> EDIT;
+                  case DELETE -> DELETE;
+                })
+            .roomId(m.roomId())
+            .seq(m.seq())
+            .user(String.valueOf(m.userId()), m.username())
+            .content(m.kind() == StoredMessage.Kind.DELETE ? null : m.content())
+            .sentAt(m.sentAt());
+    frame.targetSeq = m.targetSeq();
+    if (m.kind() == StoredMessage.Kind.MESSAGE) {
+      frame.editedAt = m.editedAt();
+      frame.deleted = m.deletedAt() != null ? Boolean.TRUE : null;
+      if (frame.deleted != null) {
+        frame.content = null;
+      }
+    } else if (m.kind() == StoredMessage.Kind.EDIT) {
+      frame.editedAt = m.sentAt();
+    }
+    return frame.build();
   }
 
   static ChatFrame join(String roomId, String userId, String username) {
@@ -162,10 +217,13 @@ public record ChatFrame(
     private final String type;
     private String roomId;
     private Long seq;
+    private Long targetSeq;
     private String userId;
     private String username;
     private String content;
     private Instant sentAt;
+    private Instant editedAt;
+    private Boolean deleted;
     private Boolean isDirect;
     private String clientId;
     private String error;
@@ -223,10 +281,13 @@ public record ChatFrame(
           type,
           roomId,
           seq,
+          targetSeq,
           userId,
           username,
           content,
           sentAt,
+          editedAt,
+          deleted,
           isDirect,
           clientId,
           error,

@@ -57,7 +57,9 @@ public class HistoryResource {
           "Without parameters: the newest `limit` messages. `before=S`: the `limit` messages just"
               + " before seq S (page backwards). `after=S`: the `limit` messages just after seq S"
               + " (page forwards, e.g. to catch up). Both: the messages between them. Each page is"
-              + " oldest first.")
+              + " oldest first. A page holds every row of the room's sequence: messages in their"
+              + " current state (`editedAt`; `deleted: true` and no `content` once deleted) and the"
+              + " `edit` / `delete` events, each at its own seq.")
   @APIResponse(
       responseCode = "200",
       description = "A page of messages",
@@ -98,7 +100,6 @@ public class HistoryResource {
     rooms.requireVisible(roomId, currentUser.require());
     MessageStore.Page page =
         store.page(roomId, beforeSeq, afterSeq, size == null ? DEFAULT_LIMIT : size.intValue());
-    return new MessagePage(
-        page.messages().stream().map(ChatFrame::message).toList(), page.hasMore());
+    return new MessagePage(page.messages().stream().map(ChatFrame::of).toList(), page.hasMore());
   }
 }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.common.StrictText;
+import io.huddle.message.StoredMessage.Kind;
 import java.io.IOException;
 
 /**
  * Reads a client text frame: a JSON object {@code {"type":"message","content":"..."}} or, as the Go
- * server's clients send, any other text taken whole as the message content.
+ * server's clients send, any other text taken whole as the message content; or an edit ({@code
+ * {"type":"edit","seq":N,"content":"..."}}) or delete ({@code {"type":"delete","seq":N}}) of the
+ * sender's message N.
  */
 final class InboundFrames {
   private InboundFrames() {}
@@ -23,29 +26,38 @@ final class InboundFrames {
    * session with, a typing signal, or why the frame was refused.
    */
   record Parsed(
-      String content, String clientId, String error, String refreshToken, boolean typing) {
+      String content,
+      String clientId,
+      String error,
+      String refreshToken,
+      boolean typing,
+      Kind kind,
+      long targetSeq) {
     /** {@code {"type":"typing"}}: the user is typing (other fields are ignored). */
-    static final Parsed TYPING = new Parsed(null, null, null, null, true);
+    static final Parsed TYPING = new Parsed(null, null, null, null, true, null, 0);
 
     static Parsed ok(String content, String clientId) {
-      return new Parsed(content, clientId, null, null, false);
+      return new Parsed(content, clientId, null, null, false, Kind.MESSAGE, 0);
+    }
+
+    static Parsed change(Kind kind, long targetSeq, String content, String clientId) {
+      return new Parsed(content, clientId, null, null, false, kind, targetSeq);
     }
 
     static Parsed refresh(String token) {
-      return new Parsed(null, null, null, token, false);
+      return new Parsed(null, null, null, token, false, null, 0);
     }
 
     static Parsed refused(String error) {
-      return new Parsed(null, null, error, null, false);
+      return new Parsed(null, null, error, null, false, null, 0);
     }
 
     static Parsed refused(String clientId, String error) {
-      return new Parsed(null, clientId, error, null, false);
+      return new Parsed(null, clientId, error, null, false, null, 0);
     }
   }
 
   static Parsed parse(String text, ObjectMapper mapper, int maxContentLength) {
-    String content;
     String clientId = null;
     if (text.stripLeading().startsWith("{")) {
       JsonNode node;
@@ -81,17 +93,14 @@ final class InboundFrames {
       if (ChatFrame.TYPING.equals(type.asText())) {
         return Parsed.TYPING;
       }
-      if (!ChatFrame.MESSAGE.equals(type.asText())) {
+      Kind kind = kindOf(type.asText());
+      if (kind == null) {
         return Parsed.refused(
             "Unknown frame type \""
                 + type.asText()
-                + "\": expected \"message\" (or \"typing\", \"refresh\")");
+                + "\": expected \"message\" (or \"edit\", \"delete\", \"typing\","
+                + " \"refresh\")");
       }
-      JsonNode value = node.get("content");
-      if (value == null || !value.isTextual()) {
-        return Parsed.refused("\"content\" must be a string");
-      }
-      content = value.asText();
       JsonNode key = node.get("clientId");
       if (key != null && !key.isNull()) {
         if (!key.isTextual()
@@ -102,9 +111,45 @@ final class InboundFrames {
         }
         clientId = key.asText();
       }
-    } else {
-      content = text;
+      long targetSeq = 0;
+      if (kind != Kind.MESSAGE) {
+        JsonNode seq = node.get("seq");
+        if (seq == null
+            || !seq.canConvertToExactIntegral()
+            || !seq.canConvertToLong()
+            || seq.asLong() < 1) {
+          return Parsed.refused(
+              clientId,
+              "\"seq\" must be the seq of the message to " + kind.column() + " (1 or more)");
+        }
+        targetSeq = seq.asLong();
+        if (kind == Kind.DELETE) {
+          return Parsed.change(Kind.DELETE, targetSeq, null, clientId);
+        }
+      }
+      JsonNode value = node.get("content");
+      if (value == null || !value.isTextual()) {
+        return Parsed.refused(clientId, "\"content\" must be a string");
+      }
+      Parsed checked = checkContent(value.asText(), clientId, maxContentLength);
+      return checked.error() != null || kind == Kind.MESSAGE
+          ? checked
+          : Parsed.change(Kind.EDIT, targetSeq, checked.content(), clientId);
     }
+    return checkContent(text, null, maxContentLength);
+  }
+
+  private static Kind kindOf(String type) {
+    return switch (type) {
+      case ChatFrame.MESSAGE -> Kind.MESSAGE;
+      case ChatFrame.EDIT -> Kind.EDIT;
+      case ChatFrame.DELETE -> Kind.DELETE;
+      default -> null;
+    };
+  }
+
+  /** The rules for a message's text, which an edit's new text follows too. */
+  static Parsed checkContent(String content, String clientId, int maxContentLength) {
     if (content.isBlank()) {
       return Parsed.refused(clientId, "Message content must not be blank");
     }

@@ -101,7 +101,7 @@ class JoinSync {
                   member.connection, SocketClose.INTERNAL_ERROR, "History unavailable, reconnect"));
       return;
     }
-    List<ChatFrame> frames = messages.stream().map(ChatFrame::message).toList();
+    List<ChatFrame> frames = messages.stream().map(ChatFrame::of).toList();
     long covered = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
     Boolean truncated = null;
     if (since != null) {

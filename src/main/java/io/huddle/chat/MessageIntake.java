@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.common.HuddleConfig;
 import io.huddle.message.MessageTracing;
 import io.huddle.message.MessageWriter;
+import io.huddle.message.PendingWrite;
 import io.huddle.message.StoredMessage;
+import io.huddle.message.WriteResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.Startup;
@@ -15,8 +17,9 @@ import jakarta.enterprise.inject.Instance;
 
 /**
  * What members send: each text frame passes the sender's rate limits, then goes to the {@link
- * MessageWriter}; once it is stored the sender gets an ack and the room gets the message through
- * the {@link Broker}. Whatever is refused is answered with an error frame to the sender only.
+ * MessageWriter}; once it is stored the sender gets an ack and the room gets the message (or the
+ * edit or delete event) through the {@link Broker}. Whatever is refused is answered with an error
+ * frame to the sender only.
  */
 @ApplicationScoped
 @Startup
@@ -102,8 +105,8 @@ class MessageIntake {
     }
     String clientId = parsed.clientId();
     Span span = tracing.received(member.roomId, member.user.id(), clientId);
-    MessageWriter.Pending pending =
-        new MessageWriter.Pending(
+    PendingWrite pending =
+        new PendingWrite(
             member.roomId,
             member.user.id(),
             member.user.username(),
@@ -111,7 +114,9 @@ class MessageIntake {
             clientId,
             ChatFrame.now(),
             MessageTracing.contextOf(span),
-            result -> stored(member, clientId, result, span));
+            result -> stored(member, clientId, result, span),
+            parsed.kind(),
+            parsed.targetSeq());
     if (!writer.submit(pending)) {
       metrics.rejected(ChatMetrics.Rejection.OVERLOADED);
       tracing.finished(span, null, false, "overloaded");
@@ -154,7 +159,7 @@ class MessageIntake {
   }
 
   /** Runs on the writer thread after the commit, in seq order. */
-  private void stored(Member member, String clientId, MessageWriter.Result result, Span span) {
+  private void stored(Member member, String clientId, WriteResult result, Span span) {
     try (Scope scope = tracing.activate(span)) {
       storedInScope(member, clientId, result);
     } finally {
@@ -164,9 +169,13 @@ class MessageIntake {
     }
   }
 
-  private void storedInScope(Member member, String clientId, MessageWriter.Result result) {
+  private void storedInScope(Member member, String clientId, WriteResult result) {
     if (result.error() != null) {
-      metrics.rejected(ChatMetrics.Rejection.NOT_STORED);
+      // An edit or delete the user may not make is a refused frame; anything else was not stored.
+      metrics.rejected(
+          result.refusal() != null
+              ? ChatMetrics.Rejection.INVALID_FRAME
+              : ChatMetrics.Rejection.NOT_STORED);
       member.offer(ChatFrame.error(clientId, result.error()).toJson(mapper));
       return;
     }
@@ -177,7 +186,7 @@ class MessageIntake {
               .toJson(mapper));
     }
     if (!result.duplicate()) {
-      broker.publish(ChatFrame.message(message));
+      broker.publish(ChatFrame.of(message));
     }
   }
 

@@ -231,7 +231,7 @@ public class RoomDelivery {
     metrics.gapFilled(missing.size());
     int fanOut = 0;
     for (StoredMessage m : missing) {
-      fanOut += offerAll(room, ChatFrame.message(m));
+      fanOut += offerAll(room, ChatFrame.of(m));
       room.lastSeq = m.seq();
     }
     return fanOut;

@@ -189,6 +189,14 @@ public class SocketQuota {
   }
 
   /**
+   * An edit or delete over REST: takes a token from the user's message bucket, the one its sockets'
+   * messages take from too. Answers how long to wait (nanoseconds), 0 when allowed.
+   */
+  long restMessage(long userId) {
+    return perUser.take(Long.toString(userId));
+  }
+
+  /**
    * A typing frame from this connection (it already passed {@link #message}): whether it is within
    * {@code huddle.limits.typing-per-connection}. One beyond is dropped without an answer, only
    * counted. Call on the connection's event loop.

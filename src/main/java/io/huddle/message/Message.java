@@ -27,7 +27,7 @@ public class Message extends PanacheEntityBase {
   @JoinColumn(name = "user_id")
   public User user;
 
-  @Column(nullable = false)
+  /** The current text; null once the message is deleted, and on delete events. */
   public String content;
 
   @Column(name = "client_id")
@@ -36,7 +36,31 @@ public class Message extends PanacheEntityBase {
   @Column(name = "sent_at", nullable = false)
   public Instant sentAt;
 
+  /** {@code message}, {@code edit} or {@code delete} (V9). */
+  @Column(nullable = false)
+  public String kind;
+
+  /** The message an edit or delete event changed. */
+  @Column(name = "target_seq")
+  public Long targetSeq;
+
+  @Column(name = "edited_at")
+  public Instant editedAt;
+
+  @Column(name = "deleted_at")
+  public Instant deletedAt;
+
   StoredMessage toStored() {
-    return new StoredMessage(roomId, seq, user.id, user.username, content, sentAt);
+    return new StoredMessage(
+        roomId,
+        seq,
+        user.id,
+        user.username,
+        content,
+        sentAt,
+        StoredMessage.Kind.of(kind),
+        targetSeq,
+        editedAt,
+        deletedAt);
   }
 }

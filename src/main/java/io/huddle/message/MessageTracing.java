@@ -94,7 +94,7 @@ public class MessageTracing {
   }
 
   /** A group-commit batch starts; null when tracing is off. */
-  Span commit(List<MessageWriter.Pending> batch) {
+  Span commit(List<PendingWrite> batch) {
     if (!enabled) {
       return null;
     }
@@ -103,7 +103,7 @@ public class MessageTracing {
             .spanBuilder("huddle.message.commit")
             .setNoParent()
             .setAttribute(BATCH, (long) batch.size());
-    for (MessageWriter.Pending p : batch) {
+    for (PendingWrite p : batch) {
       if (p.trace().isValid()) {
         builder.addLink(p.trace());
       }

@@ -39,8 +39,8 @@ public class DirectService {
 
   /**
    * The one query behind both the list and a single conversation: the caller's conversations with
-   * the other user and the last stored message, newest activity first. Read markers (unread counts)
-   * belong here.
+   * the other user and the last stored message (its current text; the latest one not deleted),
+   * newest activity first. Read markers (unread counts) belong here.
    */
   private static final String CONVERSATIONS =
       "SELECT d.room_id, r.created_at, o.id, o.username, m.seq, m.user_id, mu.username,"
@@ -49,7 +49,11 @@ public class DirectService {
           + " JOIN rooms r ON r.id = d.room_id"
           + " JOIN users o ON o.id = CASE WHEN d.low_user_id = :viewer"
           + " THEN d.high_user_id ELSE d.low_user_id END"
-          + " LEFT JOIN messages m ON m.room_id = d.room_id AND m.seq = r.last_seq"
+          // The latest message still there (edits and deletes are rows of the sequence too; a
+          // deleted message has no text to show).
+          + " LEFT JOIN LATERAL (SELECT * FROM messages x WHERE x.room_id = d.room_id"
+          + " AND x.kind = 'message' AND x.deleted_at IS NULL ORDER BY x.seq DESC LIMIT 1) m"
+          + " ON true"
           + " LEFT JOIN users mu ON mu.id = m.user_id"
           + " WHERE (d.low_user_id = :viewer OR d.high_user_id = :viewer) AND %s"
           + " ORDER BY active_at DESC, d.room_id DESC LIMIT :limit";

@@ -119,6 +119,11 @@ export const api = {
     if (limit !== undefined) query.set('limit', limit);
     return request('GET', `api/v1/rooms/${enc(roomId)}/messages?${query}`);
   },
+  /** Replaces the text of one's own message; answers the `edit` event (see js/edits.js). */
+  editMessage: (roomId, seq, content) =>
+    request('PATCH', `api/v1/rooms/${enc(roomId)}/messages/${enc(seq)}`, { content }),
+  /** Deletes one's own message (or any, as the room's owner or an admin); answers the `delete` event. */
+  deleteMessage: (roomId, seq) => request('DELETE', `api/v1/rooms/${enc(roomId)}/messages/${enc(seq)}`),
 };
 
 /** The room's WebSocket URL (ws: or wss: like the page), relative to the page. */

@@ -213,6 +213,9 @@ export class RoomConnection {
         this.#onHistory(frame);
         break;
       case 'message':
+      case 'edit':
+      case 'delete':
+        // Edits and deletes are rows of the sequence too (js/edits.js): the same order and gaps.
         this.#accept([frame]);
         break;
       case 'ack':

@@ -5,6 +5,8 @@ import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
+import { isChange } from './edits.js';
+import { MessageRows } from './message-rows.js';
 import { layoutLog } from './timeline.js';
 import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
 
@@ -109,14 +111,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
   const toBottom = () => { scroller.scrollTop = scroller.scrollHeight; };
 
-  function messageEl(m) {
-    const own = m.userId === myId;
-    return h('li', { class: own ? 'msg own' : 'msg', dataset: { seq: m.seq, userId: m.userId, sentAt: m.sentAt ?? '' } },
-      h('div', { class: 'meta' },
-        h('span', { class: 'author' }, m.username),
-        timeEl(m.sentAt)),
-      h('p', { class: 'text' }, m.content));
-  }
+  // Message rows with their edit/delete tools (js/message-rows.js); headSeq: the highest seq held.
+  const rows = new MessageRows({ roomId, myId, timeEl });
+  let headSeq = 0;
 
   /**
    * Puts a message where its seq belongs: a new one at the end (after any notice), a late one
@@ -244,6 +241,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       const members = sortMembers(await api.members(roomId));
       if (roomEnded) return;
       myRole = roleOf(members, myId);
+      rows.setRole(myRole);
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
       inviteForm.hidden = !canInvite(myRole);
@@ -307,10 +305,14 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         const olderPage = list.length > 0 && log.querySelector('[data-seq]')
           && list[list.length - 1].seq < Number(log.querySelector('[data-seq]').dataset.seq);
         const before = scroller.scrollHeight;
+        // A message frame shows its state as of the batch's last seq: only later changes apply.
+        for (const m of list) headSeq = Math.max(headSeq, m.seq);
         for (const m of list) {
-          insertMessage(messageEl(m), m.seq);
+          if (isChange(m)) continue;
+          insertMessage(rows.create(m, headSeq), m.seq);
           typists.stopped(m.userId);
         }
+        for (const m of list) if (isChange(m)) rows.apply(m);
         layoutLog(log);
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();

@@ -24,7 +24,8 @@ class OpenApiTest {
           "/api/v1/ws/createRoom",
           "/api/v1/ws/getRooms",
           "/api/v1/ws/get/{roomId}",
-          "/api/v1/rooms/{roomId}/messages"
+          "/api/v1/rooms/{roomId}/messages",
+          "/api/v1/rooms/{roomId}/messages/{seq}"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
@@ -32,6 +33,17 @@ class OpenApiTest {
         spec.getMap("paths.'/api/v1/user/signup'.post.responses"), hasKey("409"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("paths.'/api/v1/rooms/{roomId}/messages'.get.responses"), hasKey("400"));
+    for (String method : new String[] {"patch", "delete"}) {
+      var responses =
+          spec.getMap("paths.'/api/v1/rooms/{roomId}/messages/{seq}'." + method + ".responses");
+      for (String status : new String[] {"200", "400", "403", "404", "409", "429"}) {
+        org.hamcrest.MatcherAssert.assertThat(method + " " + status, responses, hasKey(status));
+      }
+    }
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.get("components.schemas.ChatMessage.properties.targetSeq"), notNullValue());
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.get("components.schemas.ChatMessage.properties.deleted"), notNullValue());
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.securitySchemes"), hasKey("bearer"));
     org.hamcrest.MatcherAssert.assertThat(

@@ -388,6 +388,46 @@ class ClusterIT {
   }
 
   @Test
+  @Order(4)
+  void anEditOnOneNodeAndADeleteOnTheOtherReachBothInSeqOrder() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(alice);
+    try (WsClient a = join(node1, alice, room);
+        WsClient b = join(node2, bob, room)) {
+      a.send("{\"type\":\"message\",\"content\":\"teh\",\"clientId\":\"m\"}");
+      long seq = a.nextOfType("ack").path("seq").asLong();
+      a.send("{\"type\":\"edit\",\"seq\":" + seq + ",\"content\":\"the\",\"clientId\":\"e\"}");
+      JsonNode ack = a.nextOfType("ack");
+      assertEquals(seq + 1, ack.path("seq").asLong());
+      JsonNode edit = b.nextOfType("edit");
+      assertEquals(seq + 1, edit.path("seq").asLong());
+      assertEquals(seq, edit.path("targetSeq").asLong());
+      assertEquals("the", edit.path("content").asText());
+
+      // Deleted over REST on node 2 (alice's own message): node 1's socket sees it.
+      RestAssured.given()
+          .baseUri("http://127.0.0.1")
+          .port(node2.port())
+          .auth()
+          .oauth2(alice.token())
+          .delete("/api/v1/rooms/" + room + "/messages/" + seq)
+          .then()
+          .statusCode(200);
+      JsonNode delete = a.nextOfType("delete");
+      assertEquals(seq + 2, delete.path("seq").asLong());
+      assertEquals(seq, delete.path("targetSeq").asLong());
+      assertEquals(seq + 2, b.nextOfType("delete").path("seq").asLong());
+    }
+    try (WsClient late =
+        WsClient.open(vertx, WsClient.to(node1.base(), room).bearer(bob.token()))) {
+      JsonNode message = late.nextOfType("history").path("messages").get(0);
+      assertTrue(message.path("deleted").asBoolean(), message.toString());
+      assertTrue(message.path("content").isMissingNode(), message.toString());
+    }
+  }
+
+  @Test
   @Order(5)
   void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
     TestUser alice = Api.newUser();

@@ -503,6 +503,37 @@ class RateLimitTest {
   }
 
   @Test
+  void restEditsTakeFromTheUsersMessageBucketToo() {
+    String token = token(newUser());
+    String room = room();
+    long seq;
+    try (WsClient a = WsClient.open(vertx, WsClient.to(base, room).bearer(token))) {
+      a.nextOfType("history");
+      JsonNode ack = sendAll(a, List.of("e1")).get(0);
+      assertEquals("ack", ack.path("type").asText(), ack.toString());
+      seq = ack.path("seq").asLong();
+    }
+    // The message took 1 of the user's 8; 7 edits pass, the next is refused.
+    for (int i = 0; i < 7; i++) {
+      given()
+          .auth()
+          .oauth2(token)
+          .contentType(ContentType.JSON)
+          .body(Map.of("content", "edit " + i))
+          .patch("/api/v1/rooms/" + room + "/messages/" + seq)
+          .then()
+          .statusCode(200);
+    }
+    assertLimited(
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType(ContentType.JSON)
+            .body(Map.of("content", "one too many"))
+            .patch("/api/v1/rooms/" + room + "/messages/" + seq));
+  }
+
+  @Test
   void socketsPerUser() {
     String token = token(newUser());
     String room = room();
