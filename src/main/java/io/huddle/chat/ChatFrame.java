@@ -48,6 +48,7 @@ public record ChatFrame(
   public static final String REFRESH = "refresh";
   public static final String REFRESHED = "refreshed";
   public static final String TYPING = "typing";
+  public static final String READ = "read";
 
   public static ChatFrame message(StoredMessage m) {
     return new Builder(MESSAGE)
@@ -86,6 +87,16 @@ public record ChatFrame(
     typing.sentAt = now();
     typing.expiresInMs = expiresInMs;
     return typing.build();
+  }
+
+  /**
+   * The user's read marker in the room moved to {@code seq} at {@code at}: to the user's every
+   * socket and, in a direct conversation, the other user's (a read receipt). Also between nodes.
+   */
+  static ChatFrame read(String roomId, String userId, long seq, Instant at) {
+    Builder read = new Builder(READ).roomId(roomId).seq(seq).user(userId, null);
+    read.sentAt = at;
+    return read.build();
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
