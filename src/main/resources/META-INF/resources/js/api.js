@@ -111,6 +111,9 @@ export const api = {
   /** The first page of the user's direct conversations, newest activity first. */
   directs: () => request('GET', 'api/v1/dms?limit=200'),
 
+  /** Moves the user's read marker in the room forward to `seq` (js/read-state.js). */
+  markRead: (roomId, seq) => request('PUT', `api/v1/rooms/${enc(roomId)}/read`, { seq }),
+
   /** One page of stored messages: `{messages, hasMore}`, oldest first. */
   messages(roomId, { before, after, limit } = {}) {
     const query = new URLSearchParams();

@@ -3,6 +3,7 @@
 import { api, setSessionLostHandler } from './api.js';
 import { renderLogin, renderSignup } from './auth-view.js';
 import { directsLink, isDirectRoom, unseen } from './direct.js';
+import { readFrames } from './read-state.js';
 import { h } from './dom.js';
 import { renderRoom } from './room-view.js';
 import { renderRooms } from './rooms-view.js';
@@ -114,6 +115,9 @@ async function route() {
   document.title = 'Rooms · Huddle';
   await renderRooms(main, { header: header(), navigate, me });
 }
+
+// Read on another device of the user's: that conversation is no longer unseen here.
+readFrames.onOwn((roomId, seq) => unseen.readUpTo(roomId, seq));
 
 window.addEventListener('hashchange', route);
 route();

@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
+import { ReadMarker, markSeen, readFrames } from './read-state.js';
 import { layoutLog } from './timeline.js';
 import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
 
@@ -285,6 +286,24 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   });
   const typingThrottle = new TypingThrottle();
 
+  // --- read state (js/read-state.js) ---------------------------------------------------------
+  // The marker follows what is on screen: the newest message, while the tab is visible and the
+  // list is scrolled to its end.
+  const readMarker = new ReadMarker({
+    send: (seq) => api.markRead(roomId, seq),
+    visible: () => document.visibilityState === 'visible',
+  });
+  const readIfShown = () => { if (nearBottom()) readMarker.seen(connection.lastSeq); };
+  scroller.addEventListener('scroll', readIfShown, { passive: true });
+  const stopOwnReads = readFrames.onOwn((id, seq) => { if (id === roomId) readMarker.readElsewhere(seq); });
+  let receiptSeq = 0;
+  const showReceipt = () => markSeen(log, myId, receiptSeq);
+  const stopReceipts = readFrames.onReceipt((id, seq) => {
+    if (id !== roomId || seq <= receiptSeq) return;
+    receiptSeq = seq;
+    showReceipt();
+  });
+
   // --- connection ---------------------------------------------------------------------------
   // How often the socket went live: the server also announces our own join after a reconnect.
   let liveCount = 0;
@@ -315,6 +334,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();
         olderButton.hidden = !connection.hasOlder;
+        if (receiptSeq > 0) showReceipt();
+        // After the connection has advanced its lastSeq past these messages.
+        queueMicrotask(readIfShown);
       },
       presence(frame) {
         const self = frame.userId === myId;
@@ -330,6 +352,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       typing: (frame) => typists.typing(frame),
       pending: renderPending,
       dm: (frame) => onDirect?.(frame),
+      read: (frame) => readFrames.note(frame, myId),
       state(info) {
         if (info.state !== 'live') typists.clear();
         status.dataset.state = info.state;
@@ -341,6 +364,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (info.state === 'live') {
           liveCount++;
           if (liveCount === 1) toBottom();
+          readIfShown();
           notice.hidden = true;
           olderButton.hidden = !connection.hasOlder;
           refreshPeople();
@@ -423,7 +447,11 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
 
   // Reconnect at once when the network or the tab comes back instead of waiting out the backoff.
   const wake = () => connection.wake();
-  const onVisible = () => { if (document.visibilityState === 'visible') connection.wake(); };
+  const onVisible = () => {
+    if (document.visibilityState !== 'visible') return;
+    connection.wake();
+    readMarker.flush();
+  };
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
@@ -457,6 +485,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     clearTimeout(membersTimer);
     window.removeEventListener('online', wake);
     document.removeEventListener('visibilitychange', onVisible);
+    readMarker.stop();
+    stopOwnReads();
+    stopReceipts();
     connection.stop();
   };
 }
