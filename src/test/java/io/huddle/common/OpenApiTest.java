@@ -24,7 +24,8 @@ class OpenApiTest {
           "/api/v1/ws/createRoom",
           "/api/v1/ws/getRooms",
           "/api/v1/ws/get/{roomId}",
-          "/api/v1/rooms/{roomId}/messages"
+          "/api/v1/rooms/{roomId}/messages",
+          "/api/v1/rooms/{roomId}/read"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
@@ -32,6 +33,14 @@ class OpenApiTest {
         spec.getMap("paths.'/api/v1/user/signup'.post.responses"), hasKey("409"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("paths.'/api/v1/rooms/{roomId}/messages'.get.responses"), hasKey("400"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/read'.put.responses"), hasKey("400"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/read'.put.responses"), hasKey("404"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("components.schemas.ReadMarker.properties"), hasKey("unread"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("components.schemas.Room.properties"), hasKey("unread"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.securitySchemes"), hasKey("bearer"));
     org.hamcrest.MatcherAssert.assertThat(

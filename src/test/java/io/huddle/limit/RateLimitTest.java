@@ -54,6 +54,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
           Map.entry("huddle.limits.invites-per-user", "2/1H burst 2"),
           Map.entry("huddle.limits.dms-per-user", "2/1H burst 2"),
+          Map.entry("huddle.limits.read-markers-per-user", "1/1H burst 3"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -300,6 +301,36 @@ class RateLimitTest {
     startDm(token, bob).then().statusCode(200);
     // Another user's budget is their own, also towards the same user.
     startDm(token(newUser()), bob).then().statusCode(201);
+  }
+
+  @Test
+  void readMarkerUpdatesPerUserOverAllRoomsAlsoThoseThatMoveNothing() {
+    String token = token(newUser());
+    String first = room();
+    String second = room();
+    markRead(token, first).then().statusCode(200);
+    // A marker that does not move still costs a token (it still costs a write).
+    markRead(token, first).then().statusCode(200);
+    markRead(token, second).then().statusCode(200);
+    assertLimited(markRead(token, second));
+    // Reading a marker is free; another user's budget is their own.
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/rooms/" + first + "/read")
+        .then()
+        .statusCode(200)
+        .body("seq", org.hamcrest.Matchers.equalTo(0));
+    markRead(token(newUser()), first).then().statusCode(200);
+  }
+
+  private static Response markRead(String token, String room) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("seq", 0))
+        .put("/api/v1/rooms/" + room + "/read");
   }
 
   private static Response startDm(String token, String username) {
