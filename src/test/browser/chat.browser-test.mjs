@@ -8,8 +8,8 @@
 // twice; in second tabs, alice makes a private room that bob cannot see until she invites him,
 // promotes and demotes him, removes him (his tab shows the 4004), invites him again and he
 // leaves; they exchange direct messages; unread badges appear and clear as bob reads, also from
-// his other tab (read frames), and alice sees his read receipt; logging out kills the cookie for
-// sockets too.
+// his other tab (read frames), and alice sees his read receipt; bob joins a private room by an
+// invitation link; logging out kills the cookie for sockets too.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -719,6 +719,29 @@ try {
       await bobTab.locator('#dm-list:not([aria-busy])').waitFor();
       assert.equal(await unreadOf(bobTab, '#dm-list', dmRoom), '0');
     });
+    await closeTab(bob, bobTab);
+    await closeTab(alice, aliceTab);
+  });
+
+  await step('invitation link: alice makes one for a private room; bob opens it and is in the room; a used-up or wrong link says so', async () => {
+    const LINKED = { name: 'By link only', id: 'by-link-only' };
+    const aliceTab = await openTab(alice);
+    await aliceTab.getByLabel('Room name').fill(LINKED.name);
+    await aliceTab.getByLabel('Private').check();
+    await aliceTab.getByRole('button', { name: 'Create room' }).click();
+    await waitLive(aliceTab);
+    await openMembers(aliceTab);
+    await aliceTab.getByRole('button', { name: 'Create invitation link' }).click();
+    await aliceTab.locator('#invite-link:not([hidden])').waitFor();
+    const url = await aliceTab.inputValue('#invite-link');
+    assert.match(url, /#\/invite\/[A-Za-z0-9_-]{32}$/);
+    const bobTab = await openTab(bob);
+    await bobTab.goto(url);
+    await waitLive(bobTab);
+    assert.equal(decodeURIComponent(new URL(bobTab.url()).hash), `#/room/${LINKED.id}`);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+    await bobTab.goto(`${BASE}#/invite/${'A'.repeat(32)}`);
+    await eventually(async () => assert.match(await bobTab.textContent('#invite-status'), /does not work/));
     await closeTab(bob, bobTab);
     await closeTab(alice, aliceTab);
   });

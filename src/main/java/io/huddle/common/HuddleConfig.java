@@ -151,6 +151,14 @@ public interface HuddleConfig {
     @WithDefault("5/1S burst 30")
     @WithConverter(Rate.RateConverter.class)
     Rate readMarkersPerUser();
+
+    /**
+     * Invitation links one user may try to accept (every attempt, the failed ones too: codes cannot
+     * be tried at will).
+     */
+    @WithDefault("10/1M burst 20")
+    @WithConverter(Rate.RateConverter.class)
+    Rate invitationAcceptsPerUser();
   }
 
   interface Token {

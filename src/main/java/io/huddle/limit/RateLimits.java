@@ -20,6 +20,7 @@ public class RateLimits {
   private final KeyedLimiter invitesPerUser;
   private final KeyedLimiter dmsPerUser;
   private final KeyedLimiter readMarkersPerUser;
+  private final KeyedLimiter invitationAcceptsPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -40,6 +41,9 @@ public class RateLimits {
     dmsPerUser = new KeyedLimiter("dms-per-user", limits.dmsPerUser(), registry, shared);
     readMarkersPerUser =
         new KeyedLimiter("read-markers-per-user", limits.readMarkersPerUser(), registry, shared);
+    invitationAcceptsPerUser =
+        new KeyedLimiter(
+            "invitation-accepts-per-user", limits.invitationAcceptsPerUser(), registry, shared);
   }
 
   /**
@@ -82,6 +86,12 @@ public class RateLimits {
     refuseIf(
         readMarkersPerUser.take(Long.toString(userId)),
         "Too many read-marker updates: wait a moment");
+  }
+
+  public void beforeInvitationAccept(long userId) {
+    refuseIf(
+        invitationAcceptsPerUser.take(Long.toString(userId)),
+        "Too many invitation links tried: wait a while");
   }
 
   private static String emailKey(String email) {

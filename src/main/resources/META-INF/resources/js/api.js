@@ -106,6 +106,11 @@ export const api = {
   setRole: (roomId, userId, role) =>
     request('PUT', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }),
 
+  /** A link that makes whoever accepts it a member (js/invitations.js). */
+  createInvitation: (roomId, expiresInSeconds) =>
+    request('POST', `api/v1/rooms/${enc(roomId)}/invitations`, { expiresInSeconds }),
+  acceptInvitation: (code) => request('POST', `api/v1/invitations/${enc(code)}/accept`),
+
   /** The direct conversation with a user, started if needed (see js/direct.js). */
   startDirect: (username) => request('POST', 'api/v1/dms', { username }),
   /** The first page of the user's direct conversations, newest activity first. */

@@ -3,6 +3,7 @@
 import { api, setSessionLostHandler } from './api.js';
 import { renderLogin, renderSignup } from './auth-view.js';
 import { directsLink, isDirectRoom, unseen } from './direct.js';
+import { inviteCode, renderInvite } from './invitations.js';
 import { readFrames } from './read-state.js';
 import { h } from './dom.js';
 import { renderRoom } from './room-view.js';
@@ -15,6 +16,8 @@ let leaveView = () => {};
 let loginNotice = null;
 /** A problem to show in the header once (a log-out that failed). */
 let headerProblem = null;
+/** An #/invite/<code> address opened before logging in. */
+let pendingInvite = null;
 
 function navigate(hash) {
   if (location.hash === hash) route();
@@ -94,7 +97,23 @@ async function route() {
     main.querySelector('input')?.focus();
     return;
   }
-  if (!me) return navigate('#/login');
+  if (!me) {
+    // An invitation opened while logged out is accepted after the log-in.
+    if (inviteCode(hash)) pendingInvite = hash;
+    return navigate('#/login');
+  }
+  if (pendingInvite && hash === '#/') {
+    const invite = pendingInvite;
+    pendingInvite = null;
+    return navigate(invite);
+  }
+
+  const code = inviteCode(hash);
+  if (code) {
+    document.title = 'Invitation · Huddle';
+    await renderInvite(main, { header: header(), code, navigate });
+    return;
+  }
 
   const roomMatch = hash.match(/^#\/room\/(.+)$/);
   if (roomMatch) {

@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
 import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
+import { invitationLinks } from './invitations.js';
 import { ReadMarker, markSeen, readFrames } from './read-state.js';
 import { layoutLog } from './timeline.js';
 import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
@@ -74,13 +75,17 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     h('label', { for: 'f-invite', class: 'visually-hidden' }, 'Username to invite'),
     inviteInput,
     h('button', { type: 'submit', class: 'secondary' }, 'Invite'));
+  // Invitation links: private rooms only, for the owner and admins.
+  const linkMaker = invitationLinks({ roomId });
+  let roomKind = null;
+  const showLinkMaker = () => { linkMaker.hidden = !(canInvite(myRole) && roomKind === 'private'); };
   const leaveButton = h('button', { type: 'button', class: 'secondary danger', id: 'leave-room', hidden: true }, 'Leave room');
   const membersPanel = h('details', {
     class: 'members-panel', id: 'members-panel',
     open: window.matchMedia('(min-width: 800px)').matches,
   },
   h('summary', {}, h('h2', {}, 'Members ', membersCount)),
-  membersError, memberList, inviteForm, leaveButton);
+  membersError, memberList, inviteForm, linkMaker, leaveButton);
 
   const textarea = h('textarea', {
     id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
@@ -248,6 +253,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
       inviteForm.hidden = !canInvite(myRole);
+      showLinkMaker();
       // A direct conversation's two members are fixed.
       leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
     } catch (e) {
@@ -470,6 +476,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (room.kind === 'private') {
           title.append(' ', privateBadge());
         }
+        roomKind = room.kind ?? 'public';
+        showLinkMaker();
         document.title = `${room.name} · Huddle`;
       }
     }).catch(() => {});

@@ -25,7 +25,10 @@ class OpenApiTest {
           "/api/v1/ws/getRooms",
           "/api/v1/ws/get/{roomId}",
           "/api/v1/rooms/{roomId}/messages",
-          "/api/v1/rooms/{roomId}/read"
+          "/api/v1/rooms/{roomId}/read",
+          "/api/v1/rooms/{roomId}/invitations",
+          "/api/v1/rooms/{roomId}/invitations/{invitationId}",
+          "/api/v1/invitations/{code}/accept"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
