@@ -723,7 +723,7 @@ try {
     await closeTab(alice, aliceTab);
   });
 
-  await step('invitation link: alice makes one for a private room; bob opens it and is in the room; a used-up or wrong link says so', async () => {
+  await step('invitation link: alice makes one for a private room; bob opens it and is in the room; a made-up link says so', async () => {
     const LINKED = { name: 'By link only', id: 'by-link-only' };
     const aliceTab = await openTab(alice);
     await aliceTab.getByLabel('Room name').fill(LINKED.name);
