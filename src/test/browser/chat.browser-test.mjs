@@ -7,7 +7,9 @@
 // bob is offline and a third user talks in the gap; both catch up with nothing missed and nothing
 // twice; in second tabs, alice makes a private room that bob cannot see until she invites him,
 // promotes and demotes him, removes him (his tab shows the 4004), invites him again and he
-// leaves; logging out kills the cookie for sockets too.
+// leaves; they exchange direct messages; unread badges appear and clear as bob reads, also from
+// his other tab (read frames), and alice sees his read receipt; bob joins a private room by an
+// invitation link; logging out kills the cookie for sockets too.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -682,6 +684,102 @@ try {
     assert.deepEqual(a.map((m) => [m.seq, m.author, m.text]), [[1, 'alice', 'psst, bob: lunch?'], [2, 'bob', 'Sure, at noon.']]);
     await closeTab(bob, bobDm);
     await closeTab(alice, aliceDm);
+  });
+
+  // ---- read state ----------------------------------------------------------------------------
+  await step('read markers: unread badges in both lists, cleared by reading; reading on another device clears the DM badge and alice sees "Seen"', async () => {
+    const NEWS = { name: 'News desk', id: 'news-desk' };
+    const markerPut = (page, roomId) => page.waitForResponse((r) => r.request().method() === 'PUT'
+      && decodeURIComponent(new URL(r.url()).pathname).endsWith(`/rooms/${roomId}/read`) && r.ok());
+    const unreadOf = (page, list, roomId) => page.getAttribute(`${list} li[data-room-id="${roomId}"]`, 'data-unread');
+    const aliceTab = await openTab(alice);
+    await aliceTab.getByLabel('Room name').fill(NEWS.name);
+    await aliceTab.getByRole('button', { name: 'Create room' }).click();
+    await waitLive(aliceTab);
+    await say(aliceTab, 'first news');
+    await waitForText(aliceTab, 'first news');
+    // bob reads the room once (his marker moves as the message shows), then goes back to the list.
+    const bobTab = await openTab(bob);
+    const firstRead = markerPut(bobTab, NEWS.id);
+    await bobTab.getByRole('link', { name: new RegExp(NEWS.name) }).click();
+    await waitForText(bobTab, 'first news');
+    await firstRead;
+    await bobTab.getByRole('link', { name: 'Rooms' }).click();
+    await roomList(bobTab);
+    assert.equal(await unreadOf(bobTab, '.room-list', NEWS.id), '0');
+    assert.equal(await bobTab.locator(`.room-list li[data-room-id="${NEWS.id}"] .unread-badge`).count(), 0);
+    await say(aliceTab, 'second news');
+    await say(aliceTab, 'third news');
+    await waitForText(aliceTab, 'third news');
+    await bobTab.reload();
+    await roomList(bobTab);
+    assert.equal(await unreadOf(bobTab, '.room-list', NEWS.id), '2');
+    assert.equal(await bobTab.textContent(`.room-list li[data-room-id="${NEWS.id}"] .unread-badge`), '2');
+    // The shared room, open in bob's first tab all along, has nothing unread.
+    assert.equal(await unreadOf(bobTab, '.room-list', ROOM.id), '0');
+    const secondRead = markerPut(bobTab, NEWS.id);
+    await bobTab.getByRole('link', { name: new RegExp(NEWS.name) }).click();
+    await waitForText(bobTab, 'third news');
+    await secondRead;
+    await bobTab.getByRole('link', { name: 'Rooms' }).click();
+    await roomList(bobTab);
+    assert.equal(await unreadOf(bobTab, '.room-list', NEWS.id), '0', 'read: no badge');
+
+    // The DM: alice writes while bob's first tab is in the shared room (its header badge shows)
+    // and his second is on the list (a count of 1 in the DM list).
+    await aliceTab.getByRole('link', { name: 'Rooms' }).click();
+    await aliceTab.locator('#dm-list:not([aria-busy])').waitFor();
+    const dmRoom = await aliceTab.getAttribute('#dm-list li', 'data-room-id');
+    await aliceTab.locator(`#dm-list li[data-room-id="${dmRoom}"] a`).click();
+    await waitLive(aliceTab);
+    await say(aliceTab, 'did you read this?');
+    await waitForText(aliceTab, 'did you read this?');
+    await eventually(async () => assert.equal(await bob.page.textContent('#dm-badge'), '1'));
+    await bobTab.reload();
+    await bobTab.locator('#dm-list:not([aria-busy])').waitFor();
+    assert.equal(await unreadOf(bobTab, '#dm-list', dmRoom), '1');
+    assert.equal(await bobTab.textContent(`#dm-list li[data-room-id="${dmRoom}"] .unread-badge`), '1');
+    await bobTab.locator(`#dm-list li[data-room-id="${dmRoom}"] a`).click();
+    await waitForText(bobTab, 'did you read this?');
+    // Read in the second tab: the first tab's badge goes (a read frame), and alice's tab marks
+    // her message seen (the receipt).
+    await eventually(async () => assert.equal(await bob.page.locator('#dm-badge').isVisible(), false));
+    const asked = (await messagesOf(aliceTab)).find((m) => m.text === 'did you read this?');
+    await eventually(async () => assert.equal(
+      await aliceTab.textContent(`#messages li[data-seq="${asked.seq}"] .seen-mark`), 'Seen'));
+    assert.equal(await aliceTab.locator('#messages .seen-mark').count(), 1, 'on her newest read message only');
+    await bobTab.getByRole('link', { name: 'Rooms' }).click();
+    await bobTab.locator('#dm-list:not([aria-busy])').waitFor();
+    await eventually(async () => {
+      await bobTab.reload();
+      await bobTab.locator('#dm-list:not([aria-busy])').waitFor();
+      assert.equal(await unreadOf(bobTab, '#dm-list', dmRoom), '0');
+    });
+    await closeTab(bob, bobTab);
+    await closeTab(alice, aliceTab);
+  });
+
+  await step('invitation link: alice makes one for a private room; bob opens it and is in the room; a made-up link says so', async () => {
+    const LINKED = { name: 'By link only', id: 'by-link-only' };
+    const aliceTab = await openTab(alice);
+    await aliceTab.getByLabel('Room name').fill(LINKED.name);
+    await aliceTab.getByLabel('Private').check();
+    await aliceTab.getByRole('button', { name: 'Create room' }).click();
+    await waitLive(aliceTab);
+    await openMembers(aliceTab);
+    await aliceTab.getByRole('button', { name: 'Create invitation link' }).click();
+    await aliceTab.locator('#invite-link:not([hidden])').waitFor();
+    const url = await aliceTab.inputValue('#invite-link');
+    assert.match(url, /#\/invite\/[A-Za-z0-9_-]{32}$/);
+    const bobTab = await openTab(bob);
+    await bobTab.goto(url);
+    await waitLive(bobTab);
+    assert.equal(decodeURIComponent(new URL(bobTab.url()).hash), `#/room/${LINKED.id}`);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+    await bobTab.goto(`${BASE}#/invite/${'A'.repeat(32)}`);
+    await eventually(async () => assert.match(await bobTab.textContent('#invite-status'), /does not work/));
+    await closeTab(bob, bobTab);
+    await closeTab(alice, aliceTab);
   });
 
   // ---- log out -----------------------------------------------------------------------------

@@ -82,6 +82,7 @@ public record ChatFrame(
   public static final String TYPING = "typing";
   public static final String EDIT = "edit";
   public static final String DELETE = "delete";
+  public static final String READ = "read";
 
   /**
    * A row of the room's sequence: a message with its current text and its edited/deleted markers,
@@ -141,6 +142,16 @@ public record ChatFrame(
     typing.sentAt = now();
     typing.expiresInMs = expiresInMs;
     return typing.build();
+  }
+
+  /**
+   * The user's read marker in the room moved to {@code seq} at {@code at}: to the user's every
+   * socket and, in a direct conversation, the other user's (a read receipt). Also between nodes.
+   */
+  static ChatFrame read(String roomId, String userId, long seq, Instant at) {
+    Builder read = new Builder(READ).roomId(roomId).seq(seq).user(userId, null);
+    read.sentAt = at;
+    return read.build();
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {

@@ -143,6 +143,22 @@ public interface HuddleConfig {
     @WithDefault("30/1H burst 30")
     @WithConverter(Rate.RateConverter.class)
     Rate dmsPerUser();
+
+    /**
+     * Read-marker updates one user may make (PUT /rooms/{roomId}/read, on any room; each one that
+     * moves a marker is a frame to every socket of the user on every node).
+     */
+    @WithDefault("5/1S burst 30")
+    @WithConverter(Rate.RateConverter.class)
+    Rate readMarkersPerUser();
+
+    /**
+     * Invitation links one user may try to accept (every attempt, the failed ones too: codes cannot
+     * be tried at will).
+     */
+    @WithDefault("10/1M burst 20")
+    @WithConverter(Rate.RateConverter.class)
+    Rate invitationAcceptsPerUser();
   }
 
   interface Token {

@@ -7,8 +7,8 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 
 /**
- * The REST limits of one node: log-ins, sign-ups, room creations, invitations and direct
- * conversations. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
+ * The REST limits of one node: log-ins, sign-ups, room creations, invitations, direct conversations
+ * and read markers. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
  * huddle_rate_limited_total{limit=...}}.
  */
 @ApplicationScoped
@@ -19,6 +19,8 @@ public class RateLimits {
   private final KeyedLimiter roomsPerUser;
   private final KeyedLimiter invitesPerUser;
   private final KeyedLimiter dmsPerUser;
+  private final KeyedLimiter readMarkersPerUser;
+  private final KeyedLimiter invitationAcceptsPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -37,6 +39,11 @@ public class RateLimits {
     invitesPerUser =
         new KeyedLimiter("invites-per-user", limits.invitesPerUser(), registry, shared);
     dmsPerUser = new KeyedLimiter("dms-per-user", limits.dmsPerUser(), registry, shared);
+    readMarkersPerUser =
+        new KeyedLimiter("read-markers-per-user", limits.readMarkersPerUser(), registry, shared);
+    invitationAcceptsPerUser =
+        new KeyedLimiter(
+            "invitation-accepts-per-user", limits.invitationAcceptsPerUser(), registry, shared);
   }
 
   /**
@@ -73,6 +80,18 @@ public class RateLimits {
     refuseIf(
         dmsPerUser.take(Long.toString(userId)),
         "Too many direct conversations started: wait a while");
+  }
+
+  public void beforeReadMarker(long userId) {
+    refuseIf(
+        readMarkersPerUser.take(Long.toString(userId)),
+        "Too many read-marker updates: wait a moment");
+  }
+
+  public void beforeInvitationAccept(long userId) {
+    refuseIf(
+        invitationAcceptsPerUser.take(Long.toString(userId)),
+        "Too many invitation links tried: wait a while");
   }
 
   private static String emailKey(String email) {

@@ -45,7 +45,14 @@ public final class DirectRecords {
                   "Absent while the conversation has no message (or retention removed it)")
           @JsonInclude(JsonInclude.Include.NON_NULL)
           LastMessage lastMessage,
-      @Schema(description = "When the conversation was started") Instant createdAt) {}
+      @Schema(description = "When the conversation was started") Instant createdAt,
+      @Schema(
+              examples = "2",
+              description =
+                  "Messages of the other user after the caller's read marker (PUT"
+                      + " /rooms/{roomId}/read), counted up to 100 (100 means 100 or more); all of"
+                      + " them before the caller first marks the conversation read")
+          int unread) {}
 
   @Schema(name = "DirectConversationList")
   public record ConversationList(

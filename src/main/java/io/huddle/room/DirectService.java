@@ -5,6 +5,7 @@ import io.huddle.common.ApiException;
 import io.huddle.common.QueryNumbers;
 import io.huddle.common.RequestValidator;
 import io.huddle.limit.RateLimits;
+import io.huddle.read.UnreadCounts;
 import io.huddle.room.DirectRecords.Conversation;
 import io.huddle.room.DirectRecords.ConversationList;
 import io.huddle.room.DirectRecords.LastMessage;
@@ -39,14 +40,17 @@ public class DirectService {
 
   /**
    * The one query behind both the list and a single conversation: the caller's conversations with
-   * the other user and the last stored message (its current text; the latest one not deleted),
-   * newest activity first. Read markers (unread counts) belong here.
+   * the other user, the last stored message (its current text; the latest one not deleted) and the
+   * caller's unread count, newest activity first.
    */
   private static final String CONVERSATIONS =
       "SELECT d.room_id, r.created_at, o.id, o.username, m.seq, m.user_id, mu.username,"
-          + " m.content, m.sent_at, COALESCE(m.sent_at, r.created_at) AS active_at"
+          + " m.content, m.sent_at, COALESCE(m.sent_at, r.created_at) AS active_at, "
+          + UnreadCounts.sql("d.room_id", "r.last_seq", "COALESCE(rr.last_read_seq, 0)")
+          + " AS unread"
           + " FROM direct_conversations d"
           + " JOIN rooms r ON r.id = d.room_id"
+          + " LEFT JOIN room_reads rr ON rr.room_id = d.room_id AND rr.user_id = :viewer"
           + " JOIN users o ON o.id = CASE WHEN d.low_user_id = :viewer"
           + " THEN d.high_user_id ELSE d.low_user_id END"
           // The latest message still there (edits and deletes are rows of the sequence too; a
@@ -204,7 +208,11 @@ public class DirectService {
                 instant(c[8]));
     Conversation conversation =
         new Conversation(
-            (String) c[0], new Peer(String.valueOf(c[2]), (String) c[3]), last, instant(c[1]));
+            (String) c[0],
+            new Peer(String.valueOf(c[2]), (String) c[3]),
+            last,
+            instant(c[1]),
+            ((Number) c[10]).intValue());
     return new Row(conversation, instant(c[9]));
   }
 

@@ -64,10 +64,23 @@ public final class RoomRecords {
                   "Only for a private room; absent for a public one, so the Go server's clients"
                       + " see what it sent")
           @JsonInclude(JsonInclude.Include.NON_NULL)
-          String kind) {
+          String kind,
+      @Schema(
+              examples = "3",
+              description =
+                  "In GET /ws/getRooms only, for a room the caller belongs to or has marked read (PUT"
+                      + " /rooms/{roomId}/read): the messages of other users after the caller's"
+                      + " read marker, counted up to 100 (100 means 100 or more). Absent for a"
+                      + " public room the caller has never marked read")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          Integer unread) {
     static RoomResponse of(Room room) {
+      return of(room, null);
+    }
+
+    static RoomResponse of(Room room, Integer unread) {
       return new RoomResponse(
-          room.id, room.name, room.kind == RoomKind.PRIVATE ? room.kind.wire() : null);
+          room.id, room.name, room.kind == RoomKind.PRIVATE ? room.kind.wire() : null, unread);
     }
   }
 

@@ -5,6 +5,7 @@ import io.huddle.common.ApiException;
 import io.huddle.common.QueryNumbers;
 import io.huddle.common.RequestValidator;
 import io.huddle.limit.RateLimits;
+import io.huddle.read.UnreadCounts;
 import io.huddle.room.RoomRecords.CreateRoomRequest;
 import io.huddle.room.RoomRecords.RoomList;
 import io.huddle.room.RoomRecords.RoomResponse;
@@ -37,6 +38,7 @@ public class RoomService {
 
   private final RequestValidator validator;
   private final RateLimits limits;
+  private final UnreadCounts unread;
 
   /**
    * The kind of each room seen to exist. Huddle never deletes a room nor changes its kind, so a
@@ -47,9 +49,10 @@ public class RoomService {
    */
   private final Map<String, RoomKind> known = new ConcurrentHashMap<>();
 
-  public RoomService(RequestValidator validator, RateLimits limits) {
+  public RoomService(RequestValidator validator, RateLimits limits, UnreadCounts unread) {
     this.validator = validator;
     this.limits = limits;
+    this.unread = unread;
   }
 
   /** Creates the room, public unless the request says private, with its creator as owner. */
@@ -92,7 +95,8 @@ public class RoomService {
   /**
    * One page of the rooms the viewer may see (every public room, and the private rooms it is a
    * member of), oldest first. Direct conversations are never listed here (see {@link
-   * DirectService#list}).
+   * DirectService#list}). Each carries its unread count where the viewer has one ({@link
+   * UnreadCounts#forRooms}).
    *
    * @param limit page size as the client sent it (null: {@value #DEFAULT_PAGE_SIZE})
    * @param after the {@code next} of the previous page, or null for the first page
@@ -118,8 +122,10 @@ public class RoomService {
     // One row more than the page was asked for: whether a next page exists.
     boolean more = found.size() > pageSize;
     List<Room> page = more ? found.subList(0, pageSize) : found;
+    Map<String, Integer> counts =
+        unread.forRooms(viewer.id(), page.stream().map(room -> room.id).toList());
     return new RoomList(
-        page.stream().map(RoomResponse::of).toList(),
+        page.stream().map(room -> RoomResponse.of(room, counts.get(room.id))).toList(),
         more ? RoomCursor.after(page.get(pageSize - 1)).encode() : null);
   }
 

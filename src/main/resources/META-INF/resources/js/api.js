@@ -106,10 +106,18 @@ export const api = {
   setRole: (roomId, userId, role) =>
     request('PUT', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }),
 
+  /** A link that makes whoever accepts it a member (js/invitations.js). */
+  createInvitation: (roomId, expiresInSeconds) =>
+    request('POST', `api/v1/rooms/${enc(roomId)}/invitations`, { expiresInSeconds }),
+  acceptInvitation: (code) => request('POST', `api/v1/invitations/${enc(code)}/accept`),
+
   /** The direct conversation with a user, started if needed (see js/direct.js). */
   startDirect: (username) => request('POST', 'api/v1/dms', { username }),
   /** The first page of the user's direct conversations, newest activity first. */
   directs: () => request('GET', 'api/v1/dms?limit=200'),
+
+  /** Moves the user's read marker in the room forward to `seq` (js/read-state.js). */
+  markRead: (roomId, seq) => request('PUT', `api/v1/rooms/${enc(roomId)}/read`, { seq }),
 
   /** One page of stored messages: `{messages, hasMore}`, oldest first. */
   messages(roomId, { before, after, limit } = {}) {

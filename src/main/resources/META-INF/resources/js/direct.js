@@ -4,6 +4,7 @@
 // A direct conversation is a room (`dm:<id>:<id>`): it opens in the ordinary room view.
 import { api } from './api.js';
 import { h } from './dom.js';
+import { unreadBadge } from './read-state.js';
 
 /** Whether a room id is a direct conversation's. */
 export function isDirectRoom(roomId) {
@@ -41,6 +42,12 @@ export class UnseenDirects {
 
   seen(roomId) {
     if (this.#rooms.delete(roomId)) this.#changed();
+  }
+
+  /** The user read the conversation up to `seq` (on another device): seen if nothing is newer. */
+  readUpTo(roomId, seq) {
+    const known = this.#rooms.get(roomId);
+    if (known !== undefined && known <= Number(seq)) this.seen(roomId);
   }
 
   has(roomId) {
@@ -128,12 +135,17 @@ export function directsSection({ me, navigate }) {
   (async () => {
     try {
       const { conversations } = await api.directs();
-      list.replaceChildren(...conversations.map((c) =>
-        h('li', { dataset: unseen.has(c.roomId) ? { roomId: c.roomId, unseen: 'true' } : { roomId: c.roomId } },
+      list.replaceChildren(...conversations.map((c) => {
+        const dataset = { roomId: c.roomId, unread: String(c.unread ?? 0) };
+        if (unseen.has(c.roomId)) dataset.unseen = 'true';
+        // The server's count where it has one; "new" for a message that came as a dm frame since.
+        const badge = unreadBadge(c.unread)
+          ?? (unseen.has(c.roomId) && h('span', { class: 'count-badge' }, 'new'));
+        return h('li', { dataset },
           h('a', { href: `#/room/${encodeURIComponent(c.roomId)}`, class: 'room-link' },
-            h('span', { class: 'room-name' }, c.user.username,
-              unseen.has(c.roomId) && [' ', h('span', { class: 'count-badge' }, 'new')]),
-            h('span', { class: 'room-id dm-last' }, lastLine(c, me.id))))));
+            h('span', { class: 'room-name' }, c.user.username, badge && [' ', badge]),
+            h('span', { class: 'room-id dm-last' }, lastLine(c, me.id))));
+      }));
       status.textContent = conversations.length ? '' : 'No direct messages yet.';
       status.hidden = status.textContent === '';
     } catch (e) {

@@ -3,6 +3,8 @@
 import { api, setSessionLostHandler } from './api.js';
 import { renderLogin, renderSignup } from './auth-view.js';
 import { directsLink, isDirectRoom, unseen } from './direct.js';
+import { inviteCode, renderInvite } from './invitations.js';
+import { readFrames } from './read-state.js';
 import { h } from './dom.js';
 import { renderRoom } from './room-view.js';
 import { renderRooms } from './rooms-view.js';
@@ -14,6 +16,8 @@ let leaveView = () => {};
 let loginNotice = null;
 /** A problem to show in the header once (a log-out that failed). */
 let headerProblem = null;
+/** An #/invite/<code> address opened before logging in. */
+let pendingInvite = null;
 
 function navigate(hash) {
   if (location.hash === hash) route();
@@ -93,7 +97,23 @@ async function route() {
     main.querySelector('input')?.focus();
     return;
   }
-  if (!me) return navigate('#/login');
+  if (!me) {
+    // An invitation opened while logged out is accepted after the log-in.
+    if (inviteCode(hash)) pendingInvite = hash;
+    return navigate('#/login');
+  }
+  if (pendingInvite && hash === '#/') {
+    const invite = pendingInvite;
+    pendingInvite = null;
+    return navigate(invite);
+  }
+
+  const code = inviteCode(hash);
+  if (code) {
+    document.title = 'Invitation · Huddle';
+    await renderInvite(main, { header: header(), code, navigate });
+    return;
+  }
 
   const roomMatch = hash.match(/^#\/room\/(.+)$/);
   if (roomMatch) {
@@ -114,6 +134,9 @@ async function route() {
   document.title = 'Rooms · Huddle';
   await renderRooms(main, { header: header(), navigate, me });
 }
+
+// Read on another device of the user's: that conversation is no longer unseen here.
+readFrames.onOwn((roomId, seq) => unseen.readUpTo(roomId, seq));
 
 window.addEventListener('hashchange', route);
 route();

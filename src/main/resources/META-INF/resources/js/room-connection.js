@@ -57,7 +57,7 @@ export class RoomConnection {
    * @param {() => Promise<'ok'|'unauthorized'|'gone'|'unreachable'>} [o.probe] asked after a
    *     connection attempt that never opened: browsers hide the refused upgrade's status
    * @param {object} o.handlers messages(list), presence(frame), typing(frame), pending(item),
-   *     state(info), notice(text), fatal(reason); all optional
+   *     dm(frame), read(frame), state(info), notice(text), fatal(reason); all optional
    */
   constructor({ url, fetchPage, probe, handlers = {}, WebSocketImpl, backoff, timers, clientIds }) {
     this.url = url;
@@ -234,6 +234,10 @@ export class RoomConnection {
       case 'dm':
         // A direct message elsewhere (see js/direct.js): not this room's.
         this.on.dm?.(frame);
+        break;
+      case 'read':
+        // A read marker moved, in any room of the user's (see js/read-state.js).
+        this.on.read?.(frame);
         break;
       default:
         break;

@@ -7,6 +7,8 @@ import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from 
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 import { isChange } from './edits.js';
 import { MessageRows } from './message-rows.js';
+import { invitationLinks } from './invitations.js';
+import { ReadMarker, markSeen, readFrames } from './read-state.js';
 import { layoutLog } from './timeline.js';
 import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
 
@@ -75,13 +77,17 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     h('label', { for: 'f-invite', class: 'visually-hidden' }, 'Username to invite'),
     inviteInput,
     h('button', { type: 'submit', class: 'secondary' }, 'Invite'));
+  // Invitation links: private rooms only, for the owner and admins.
+  const linkMaker = invitationLinks({ roomId });
+  let roomKind = null;
+  const showLinkMaker = () => { linkMaker.hidden = !(canInvite(myRole) && roomKind === 'private'); };
   const leaveButton = h('button', { type: 'button', class: 'secondary danger', id: 'leave-room', hidden: true }, 'Leave room');
   const membersPanel = h('details', {
     class: 'members-panel', id: 'members-panel',
     open: window.matchMedia('(min-width: 800px)').matches,
   },
   h('summary', {}, h('h2', {}, 'Members ', membersCount)),
-  membersError, memberList, inviteForm, leaveButton);
+  membersError, memberList, inviteForm, linkMaker, leaveButton);
 
   const textarea = h('textarea', {
     id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
@@ -245,6 +251,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
       inviteForm.hidden = !canInvite(myRole);
+      showLinkMaker();
       // A direct conversation's two members are fixed.
       leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
     } catch (e) {
@@ -283,6 +290,24 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   });
   const typingThrottle = new TypingThrottle();
 
+  // --- read state (js/read-state.js) ---------------------------------------------------------
+  // The marker follows what is on screen: the newest message, while the tab is visible and the
+  // list is scrolled to its end.
+  const readMarker = new ReadMarker({
+    send: (seq) => api.markRead(roomId, seq),
+    visible: () => document.visibilityState === 'visible',
+  });
+  const readIfShown = () => { if (nearBottom()) readMarker.seen(connection.lastSeq); };
+  scroller.addEventListener('scroll', readIfShown, { passive: true });
+  const stopOwnReads = readFrames.onOwn((id, seq) => { if (id === roomId) readMarker.readElsewhere(seq); });
+  let receiptSeq = 0;
+  const showReceipt = () => markSeen(log, myId, receiptSeq);
+  const stopReceipts = readFrames.onReceipt((id, seq) => {
+    if (id !== roomId || seq <= receiptSeq) return;
+    receiptSeq = seq;
+    showReceipt();
+  });
+
   // --- connection ---------------------------------------------------------------------------
   // How often the socket went live: the server also announces our own join after a reconnect.
   let liveCount = 0;
@@ -317,6 +342,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();
         olderButton.hidden = !connection.hasOlder;
+        if (receiptSeq > 0) showReceipt();
+        // After the connection has advanced its lastSeq past these messages.
+        queueMicrotask(readIfShown);
       },
       presence(frame) {
         const self = frame.userId === myId;
@@ -332,6 +360,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       typing: (frame) => typists.typing(frame),
       pending: renderPending,
       dm: (frame) => onDirect?.(frame),
+      read: (frame) => readFrames.note(frame, myId),
       state(info) {
         if (info.state !== 'live') typists.clear();
         status.dataset.state = info.state;
@@ -343,6 +372,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (info.state === 'live') {
           liveCount++;
           if (liveCount === 1) toBottom();
+          readIfShown();
           notice.hidden = true;
           olderButton.hidden = !connection.hasOlder;
           refreshPeople();
@@ -425,7 +455,11 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
 
   // Reconnect at once when the network or the tab comes back instead of waiting out the backoff.
   const wake = () => connection.wake();
-  const onVisible = () => { if (document.visibilityState === 'visible') connection.wake(); };
+  const onVisible = () => {
+    if (document.visibilityState !== 'visible') return;
+    connection.wake();
+    readMarker.flush();
+  };
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', onVisible);
 
@@ -444,6 +478,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (room.kind === 'private') {
           title.append(' ', privateBadge());
         }
+        roomKind = room.kind ?? 'public';
+        showLinkMaker();
         document.title = `${room.name} · Huddle`;
       }
     }).catch(() => {});
@@ -459,6 +495,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     clearTimeout(membersTimer);
     window.removeEventListener('online', wake);
     document.removeEventListener('visibilitychange', onVisible);
+    readMarker.stop();
+    stopOwnReads();
+    stopReceipts();
     connection.stop();
   };
 }

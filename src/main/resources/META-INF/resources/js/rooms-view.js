@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { apiForm } from './auth-view.js';
 import { directsSection } from './direct.js';
 import { h } from './dom.js';
+import { unreadBadge } from './read-state.js';
 
 /** A room id suggested from its name: what the server accepts (letters, digits, _ - .), ≤ 64. */
 export function suggestId(name) {
@@ -62,11 +63,15 @@ export async function renderRooms(main, { header, navigate, me }) {
 
   try {
     const { rooms, truncated } = await api.rooms();
-    list.replaceChildren(...rooms.map((room) =>
-      h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public' } },
+    list.replaceChildren(...rooms.map((room) => {
+      // unread: only for rooms the user belongs to or has read before (see docs/web-client.md).
+      const badge = unreadBadge(room.unread);
+      return h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public', unread: String(room.unread ?? 0) } },
         h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
-          h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()]),
-          h('span', { class: 'room-id' }, room.id)))));
+          h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()],
+            badge && [' ', badge]),
+          h('span', { class: 'room-id' }, room.id)));
+    }));
     if (truncated) status.textContent = `Showing the first ${rooms.length} rooms.`;
     else status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
     status.hidden = status.textContent === '';

@@ -25,7 +25,11 @@ class OpenApiTest {
           "/api/v1/ws/getRooms",
           "/api/v1/ws/get/{roomId}",
           "/api/v1/rooms/{roomId}/messages",
-          "/api/v1/rooms/{roomId}/messages/{seq}"
+          "/api/v1/rooms/{roomId}/messages/{seq}",
+          "/api/v1/rooms/{roomId}/read",
+          "/api/v1/rooms/{roomId}/invitations",
+          "/api/v1/rooms/{roomId}/invitations/{invitationId}",
+          "/api/v1/invitations/{code}/accept"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
@@ -44,6 +48,14 @@ class OpenApiTest {
         spec.get("components.schemas.ChatMessage.properties.targetSeq"), notNullValue());
     org.hamcrest.MatcherAssert.assertThat(
         spec.get("components.schemas.ChatMessage.properties.deleted"), notNullValue());
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/read'.put.responses"), hasKey("400"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/read'.put.responses"), hasKey("404"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("components.schemas.ReadMarker.properties"), hasKey("unread"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("components.schemas.Room.properties"), hasKey("unread"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.securitySchemes"), hasKey("bearer"));
     org.hamcrest.MatcherAssert.assertThat(

@@ -428,6 +428,77 @@ class ClusterIT {
   }
 
   @Test
+  @Order(4)
+  void aReadMarkerSetOnOneNodeReachesTheUsersSocketsAndThePeerOnTheOther() {
+    TestUser alice = Api.newUser();
+    TestUser bob = Api.newUser();
+    String lobby = Api.newRoom(alice);
+    String dm =
+        RestAssured.given()
+            .auth()
+            .oauth2(bob.token())
+            .contentType("application/json")
+            .body(Map.of("username", alice.username()))
+            .post("/api/v1/dms")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("roomId");
+    try (WsClient bobDm = join(node1, bob, dm);
+        WsClient aliceLaptop = join(node2, alice, lobby);
+        WsClient bobPhone = join(node2, bob, lobby)) {
+      bobDm.send("one");
+      bobDm.send("two");
+      long seq =
+          bobDm
+              .next(
+                  f ->
+                      "message".equals(f.path("type").asText())
+                          && "two".equals(f.path("content").asText()))
+              .path("seq")
+              .asLong();
+      // Two unread for alice, seen from node 2; bob's own messages are not unread to him.
+      assertEquals(2, unreadOf(node2, alice, dm));
+      assertEquals(0, unreadOf(node2, bob, dm));
+      // Alice reads them on node 1 (her phone, say): her laptop's socket on node 2 learns it, and
+      // so does bob's socket there (a read receipt).
+      RestAssured.given()
+          .auth()
+          .oauth2(alice.token())
+          .contentType("application/json")
+          .body(Map.of("seq", seq))
+          .put("/api/v1/rooms/" + dm + "/read")
+          .then()
+          .statusCode(200)
+          .body("seq", org.hamcrest.Matchers.equalTo((int) seq))
+          .body("unread", org.hamcrest.Matchers.equalTo(0));
+      for (WsClient told : List.of(aliceLaptop, bobPhone)) {
+        JsonNode read = told.nextOfType("read");
+        assertEquals(dm, read.path("roomId").asText());
+        assertEquals(alice.id(), read.path("userId").asText());
+        assertEquals(seq, read.path("seq").asLong());
+      }
+      assertEquals(0, unreadOf(node2, alice, dm));
+    }
+  }
+
+  private static int unreadOf(ServerProcess node, TestUser user, String dm) {
+    List<Integer> counts =
+        RestAssured.given()
+            .baseUri("http://127.0.0.1")
+            .port(node.port())
+            .auth()
+            .oauth2(user.token())
+            .get("/api/v1/dms")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("conversations.findAll { it.roomId == '" + dm + "' }.unread");
+    assertEquals(1, counts.size(), counts.toString());
+    return counts.get(0);
+  }
+
+  @Test
   @Order(5)
   void aKilledNodeLeavesPresenceWithinTheExpiry() throws Exception {
     TestUser alice = Api.newUser();

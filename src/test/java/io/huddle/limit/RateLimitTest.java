@@ -54,6 +54,8 @@ class RateLimitTest {
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
           Map.entry("huddle.limits.invites-per-user", "2/1H burst 2"),
           Map.entry("huddle.limits.dms-per-user", "2/1H burst 2"),
+          Map.entry("huddle.limits.read-markers-per-user", "1/1H burst 3"),
+          Map.entry("huddle.limits.invitation-accepts-per-user", "1/1H burst 2"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -300,6 +302,71 @@ class RateLimitTest {
     startDm(token, bob).then().statusCode(200);
     // Another user's budget is their own, also towards the same user.
     startDm(token(newUser()), bob).then().statusCode(201);
+  }
+
+  @Test
+  void readMarkerUpdatesPerUserOverAllRoomsAlsoThoseThatMoveNothing() {
+    String token = token(newUser());
+    String first = room();
+    String second = room();
+    markRead(token, first).then().statusCode(200);
+    // A marker that does not move still costs a token (it still costs a write).
+    markRead(token, first).then().statusCode(200);
+    markRead(token, second).then().statusCode(200);
+    assertLimited(markRead(token, second));
+    // Reading a marker is free; another user's budget is their own.
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/rooms/" + first + "/read")
+        .then()
+        .statusCode(200)
+        .body("seq", org.hamcrest.Matchers.equalTo(0));
+    markRead(token(newUser()), first).then().statusCode(200);
+  }
+
+  @Test
+  void invitationAcceptsPerUserAlsoForCodesThatDoNotWork() {
+    String owner = token(newUser());
+    String room = Api.unique("rlpriv");
+    given()
+        .auth()
+        .oauth2(owner)
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", room, "name", "Private", "kind", "private"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    String code =
+        given()
+            .auth()
+            .oauth2(owner)
+            .contentType(ContentType.JSON)
+            .body(Map.of("expiresInSeconds", 600))
+            .post("/api/v1/rooms/" + room + "/invitations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("code");
+    String guesser = token(newUser());
+    acceptInvitation(guesser, "A".repeat(32)).then().statusCode(404);
+    acceptInvitation(guesser, "B".repeat(32)).then().statusCode(404);
+    // Out of attempts: even the right code waits.
+    assertLimited(acceptInvitation(guesser, code));
+    acceptInvitation(token(newUser()), code).then().statusCode(201);
+  }
+
+  private static Response acceptInvitation(String token, String code) {
+    return given().auth().oauth2(token).post("/api/v1/invitations/" + code + "/accept");
+  }
+
+  private static Response markRead(String token, String room) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("seq", 0))
+        .put("/api/v1/rooms/" + room + "/read");
   }
 
   private static Response startDm(String token, String username) {

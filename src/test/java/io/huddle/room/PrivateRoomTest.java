@@ -229,9 +229,11 @@ class PrivateRoomTest {
     var created =
         create(alice, Map.of("id", id, "name", "Seed")).then().statusCode(201).extract().jsonPath();
     assertEquals(Map.of("id", id, "name", "Seed"), created.getMap("$"));
-    Map<String, String> listed =
+    // To its owner (a member) the listing adds only the unread count (V11); the Go server's
+    // fields are unchanged.
+    Map<String, ?> listed =
         allRooms(alice, 500).stream().filter(r -> id.equals(r.get("id"))).findFirst().get();
-    assertEquals(Map.of("id", id, "name", "Seed"), listed);
+    assertEquals(Map.of("id", id, "name", "Seed", "unread", 0), listed);
     // "public" said aloud is the same room kind.
     String explicit = Api.unique("pub");
     create(alice, Map.of("id", explicit, "name", "Explicit", "kind", "public"))
@@ -240,6 +242,10 @@ class PrivateRoomTest {
         .body("kind", nullValue());
     TestUser bob = Api.newUser();
     assertTrue(ids(allRooms(bob, 500)).containsAll(List.of(id, explicit)));
+    // To a user who neither belongs to it nor has read it, exactly the Go server's shape.
+    assertEquals(
+        Map.of("id", id, "name", "Seed"),
+        allRooms(bob, 500).stream().filter(r -> id.equals(r.get("id"))).findFirst().get());
   }
 
   @Test
