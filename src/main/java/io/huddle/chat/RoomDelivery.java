@@ -38,6 +38,7 @@ public class RoomDelivery {
   private final ChatMetrics metrics;
   private final MessageTracing tracing;
   private final DirectNotifications directs;
+  private final ModerationRelay moderation;
 
   /** Closes seq gaps that Redis did not fill within huddle.cluster.gap-wait. */
   private final ScheduledExecutorService gapTimer =
@@ -59,7 +60,8 @@ public class RoomDelivery {
       MessageStore store,
       ChatMetrics metrics,
       MessageTracing tracing,
-      DirectNotifications directs) {
+      DirectNotifications directs,
+      ModerationRelay moderation) {
     this.hub = hub;
     this.broker = brokers.get();
     this.sessions = sessions;
@@ -71,6 +73,7 @@ public class RoomDelivery {
     this.metrics = metrics;
     this.tracing = tracing;
     this.directs = directs;
+    this.moderation = moderation;
   }
 
   @PostConstruct
@@ -84,6 +87,10 @@ public class RoomDelivery {
             removals.removed(frame);
           } else if (ChatFrame.TYPING.equals(frame.type())) {
             typing.deliver(frame);
+          } else if (ChatFrame.MODERATION.equals(frame.type())) {
+            // Shown to the room first, then applied (a kicked user's sockets close after it).
+            deliver(frame);
+            moderation.apply(frame);
           } else {
             deliver(frame);
             directs.received(frame);

@@ -7,8 +7,8 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 
 /**
- * The REST limits of one node: log-ins, sign-ups, room creations, invitations and direct
- * conversations. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
+ * The REST limits of one node: log-ins, sign-ups, room creations, invitations, direct conversations
+ * and moderation actions. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
  * huddle_rate_limited_total{limit=...}}.
  */
 @ApplicationScoped
@@ -19,6 +19,7 @@ public class RateLimits {
   private final KeyedLimiter roomsPerUser;
   private final KeyedLimiter invitesPerUser;
   private final KeyedLimiter dmsPerUser;
+  private final KeyedLimiter moderationsPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -37,6 +38,8 @@ public class RateLimits {
     invitesPerUser =
         new KeyedLimiter("invites-per-user", limits.invitesPerUser(), registry, shared);
     dmsPerUser = new KeyedLimiter("dms-per-user", limits.dmsPerUser(), registry, shared);
+    moderationsPerUser =
+        new KeyedLimiter("moderations-per-user", limits.moderationsPerUser(), registry, shared);
   }
 
   /**
@@ -73,6 +76,12 @@ public class RateLimits {
     refuseIf(
         dmsPerUser.take(Long.toString(userId)),
         "Too many direct conversations started: wait a while");
+  }
+
+  public void beforeModeration(long userId) {
+    refuseIf(
+        moderationsPerUser.take(Long.toString(userId)),
+        "Too many moderation actions: wait a while");
   }
 
   private static String emailKey(String email) {

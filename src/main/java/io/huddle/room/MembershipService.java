@@ -125,6 +125,10 @@ public class MembershipService {
     if (RoomMember.isMember(roomId, user.id)) {
       throw already;
     }
+    if (RoomMember.isBanned(roomId, user.id)) {
+      throw ApiException.conflict(
+          "'" + user.username + "' is banned from room '" + roomId + "': unban them first");
+    }
     RoomMember member =
         RoomMember.of(
             roomId, user.id, RoomRole.MEMBER, Instant.now().truncatedTo(ChronoUnit.MICROS));

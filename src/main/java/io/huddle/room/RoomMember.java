@@ -50,6 +50,16 @@ public class RoomMember extends PanacheEntityBase {
     return count("roomId = ?1 and userId = ?2", roomId, userId) > 0;
   }
 
+  /** Whether the user is banned from the room (table {@code room_bans}, see moderation). */
+  static boolean isBanned(String roomId, long userId) {
+    return !getEntityManager()
+        .createNativeQuery("SELECT 1 FROM room_bans WHERE room_id = ?1 AND user_id = ?2")
+        .setParameter(1, roomId)
+        .setParameter(2, userId)
+        .getResultList()
+        .isEmpty();
+  }
+
   /**
    * The owner's row, locked until the transaction ends: every change of a room's membership takes
    * this lock first, so that concurrent invites, role changes, transfers and departures of one room

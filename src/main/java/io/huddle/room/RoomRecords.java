@@ -64,10 +64,19 @@ public final class RoomRecords {
                   "Only for a private room; absent for a public one, so the Go server's clients"
                       + " see what it sent")
           @JsonInclude(JsonInclude.Include.NON_NULL)
-          String kind) {
+          String kind,
+      @Schema(
+              description =
+                  "true for a room its owner archived (history readable, no new messages or"
+                      + " sockets); absent otherwise")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          Boolean archived) {
     static RoomResponse of(Room room) {
       return new RoomResponse(
-          room.id, room.name, room.kind == RoomKind.PRIVATE ? room.kind.wire() : null);
+          room.id,
+          room.name,
+          room.kind == RoomKind.PRIVATE ? room.kind.wire() : null,
+          room.archivedAt != null ? Boolean.TRUE : null);
     }
   }
 
