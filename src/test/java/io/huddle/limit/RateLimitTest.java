@@ -54,6 +54,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.rooms-per-user", "3/1H burst 3"),
           Map.entry("huddle.limits.invites-per-user", "2/1H burst 2"),
           Map.entry("huddle.limits.dms-per-user", "2/1H burst 2"),
+          Map.entry("huddle.limits.moderations-per-user", "2/1H burst 2"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -300,6 +301,43 @@ class RateLimitTest {
     startDm(token, bob).then().statusCode(200);
     // Another user's budget is their own, also towards the same user.
     startDm(token(newUser()), bob).then().statusCode(201);
+  }
+
+  @Test
+  void moderationActionsPerUserAlsoOnUnknownUsersButNotReads() {
+    String owner = newUser();
+    String token = token(owner);
+    String room = Api.unique("rlmod");
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", room, "name", "Moderated"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    // An unknown user costs a token too: kicks cannot probe user ids at will.
+    kick(token, room, "999999999").then().statusCode(404);
+    kick(token, room, "999999998").then().statusCode(404);
+    assertLimited(kick(token, room, "999999997"));
+    assertLimited(given().auth().oauth2(token).post("/api/v1/rooms/" + room + "/archive"));
+    // Reading the bans and the audit log is free.
+    given().auth().oauth2(token).get("/api/v1/rooms/" + room + "/bans").then().statusCode(200);
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/rooms/" + room + "/moderation")
+        .then()
+        .statusCode(200);
+  }
+
+  private static Response kick(String token, String room, String userId) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("userId", userId))
+        .post("/api/v1/rooms/" + room + "/kicks");
   }
 
   private static Response startDm(String token, String username) {
