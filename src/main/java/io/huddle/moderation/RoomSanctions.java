@@ -74,7 +74,10 @@ public class RoomSanctions {
    */
   public Entry current(String roomId) {
     Entry entry = entries.get(roomId);
-    if (entry != null && System.nanoTime() - entry.loadedAtNanos() < maxAgeNanos) {
+    // A room seen gone is asked again: its id may have been taken by a new room since.
+    if (entry != null
+        && entry.exists()
+        && System.nanoTime() - entry.loadedAtNanos() < maxAgeNanos) {
       return entry;
     }
     return reload(List.of(roomId)).get(roomId);

@@ -13,6 +13,7 @@ import io.huddle.support.Api.TestUser;
 import io.huddle.support.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -130,6 +131,19 @@ class RoomClosingTest {
         .statusCode(404);
     given().auth().oauth2(alice.token()).delete("/api/v1/rooms/" + room).then().statusCode(404);
     assertFalse(allRooms(alice).stream().anyMatch(r -> room.equals(r.get("id"))));
+    // The id is free again, and a new room under it opens at once on this node.
+    given()
+        .auth()
+        .oauth2(bob.token())
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", room, "name", "Reborn"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    try (WsClient reborn = join(alice, room)) {
+      reborn.send("{\"type\":\"message\",\"content\":\"new life\",\"clientId\":\"n1\"}");
+      assertEquals(1, reborn.nextOfType("ack").path("seq").asInt());
+    }
   }
 
   /** Every page of getRooms. */
