@@ -3,6 +3,7 @@ package io.huddle.chat;
 import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
 import io.huddle.common.ClientAddress;
+import io.huddle.common.DatabaseUnavailableException;
 import io.huddle.moderation.RoomSanctions;
 import io.huddle.room.RoomKind;
 import io.huddle.room.RoomService;
@@ -105,7 +106,13 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
     if (!rooms.visibleTo(roomId, userId)) {
       return 404;
     }
-    RoomSanctions.Entry sanctions = this.sanctions.current(roomId);
+    RoomSanctions.Entry sanctions;
+    try {
+      sanctions = this.sanctions.current(roomId);
+    } catch (DatabaseUnavailableException e) {
+      // As for the token check: retry shortly.
+      return 503;
+    }
     if (!sanctions.exists()) {
       return 404;
     }

@@ -69,8 +69,10 @@ public class RoomSanctions {
   }
 
   /**
-   * The room's sanctions, read from PostgreSQL when this node's copy is missing or old. Blocking:
-   * call it off the event loop.
+   * The room's sanctions, read from PostgreSQL when this node's copy is missing or old (an old copy
+   * still answers while PostgreSQL is unreachable). Blocking: call it off the event loop.
+   *
+   * @throws DatabaseUnavailableException when PostgreSQL cannot answer and there is no copy
    */
   public Entry current(String roomId) {
     Entry entry = entries.get(roomId);
@@ -80,7 +82,15 @@ public class RoomSanctions {
         && System.nanoTime() - entry.loadedAtNanos() < maxAgeNanos) {
       return entry;
     }
-    return reload(List.of(roomId)).get(roomId);
+    try {
+      return reload(List.of(roomId)).get(roomId);
+    } catch (DatabaseUnavailableException e) {
+      if (entry != null && entry.exists()) {
+        // PostgreSQL is away: the copy as it was, rather than no answer.
+        return entry;
+      }
+      throw e;
+    }
   }
 
   /**

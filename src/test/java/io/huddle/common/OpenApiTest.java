@@ -24,7 +24,15 @@ class OpenApiTest {
           "/api/v1/ws/createRoom",
           "/api/v1/ws/getRooms",
           "/api/v1/ws/get/{roomId}",
-          "/api/v1/rooms/{roomId}/messages"
+          "/api/v1/rooms/{roomId}/messages",
+          "/api/v1/rooms/{roomId}",
+          "/api/v1/rooms/{roomId}/kicks",
+          "/api/v1/rooms/{roomId}/bans",
+          "/api/v1/rooms/{roomId}/bans/{userId}",
+          "/api/v1/rooms/{roomId}/mutes",
+          "/api/v1/rooms/{roomId}/mutes/{userId}",
+          "/api/v1/rooms/{roomId}/archive",
+          "/api/v1/rooms/{roomId}/moderation"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
@@ -32,6 +40,10 @@ class OpenApiTest {
         spec.getMap("paths.'/api/v1/user/signup'.post.responses"), hasKey("409"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("paths.'/api/v1/rooms/{roomId}/messages'.get.responses"), hasKey("400"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/bans'.post.responses"), hasKey("409"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/messages'.get.responses"), hasKey("403"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.securitySchemes"), hasKey("bearer"));
     org.hamcrest.MatcherAssert.assertThat(
