@@ -125,10 +125,7 @@ public class MembershipService {
     if (RoomMember.isMember(roomId, user.id)) {
       throw already;
     }
-    if (RoomMember.isBanned(roomId, user.id)) {
-      throw ApiException.conflict(
-          "'" + user.username + "' is banned from room '" + roomId + "': unban them first");
-    }
+    RoomMember.refuseBanned(roomId, user);
     RoomMember member =
         RoomMember.of(
             roomId, user.id, RoomRole.MEMBER, Instant.now().truncatedTo(ChronoUnit.MICROS));
