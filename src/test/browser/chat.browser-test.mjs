@@ -6,10 +6,11 @@
 // York) sign up, meet in a room and talk; HTML in a message stays text; the server restarts while
 // bob is offline and a third user talks in the gap; both catch up with nothing missed and nothing
 // twice; in second tabs, alice makes a private room that bob cannot see until she invites him,
-// promotes and demotes him, removes him (his tab shows the 4004), invites him again and he
-// leaves; they exchange direct messages; unread badges appear and clear as bob reads, also from
-// his other tab (read frames), and alice sees his read receipt; bob joins a private room by an
-// invitation link; logging out kills the cookie for sockets too.
+// promotes and demotes him, kicks him (his tab shows the 4006, he comes back), removes him (his
+// tab shows the 4004), invites him again and he leaves; they exchange direct messages; unread
+// badges appear and clear as bob reads, also from his other tab (read frames), and alice sees his
+// read receipt; bob joins a private room by an invitation link; logging out kills the cookie for
+// sockets too.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -615,6 +616,20 @@ try {
     await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
     await aliceTab.mouse.move(0, 0);
     await aliceTab.screenshot({ path: path.join(SHOTS, 'private-room.png') });
+  });
+
+  await step('alice kicks bob: his tab says "You were kicked…" (4006) and stops; alice sees the system line; a kick is no ban, he comes back', async () => {
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Kick bob' }).click();
+    await bobTab.getByText(`You were kicked from room “${SECRET.id}”.`).waitFor();
+    assert.equal(await connState(bobTab), 'stopped');
+    assert.equal(await bobTab.getAttribute('#conn-status', 'data-close-code'), '4006');
+    assert.equal(await composer(bobTab).isHidden(), true, 'no composer any more');
+    await aliceTab.locator('.log .notice[data-kind="moderation"]', { hasText: 'alice kicked bob from the room' }).waitFor();
+    assert.equal(await bobTab.locator('#members-panel').isHidden(), true, 'no members panel any more');
+    // Still a member: the room opens again.
+    await bobTab.reload();
+    await waitLive(bobTab);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
   });
 
   await step('alice removes bob: his tab says so (4004) and stops; the room is gone from his list', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers,
+  canInvite, canLeave, canModerate, canRemove, moderationText, roleChange, roleOf, sortMembers,
 } from '../../../main/resources/META-INF/resources/js/membership.js';
 
 const ROLES = ['owner', 'admin', 'member'];
@@ -47,4 +47,26 @@ test('members are listed owner, admins, members, by name within a role', () => {
     { username: 'amy', role: 'member' }, { username: 'carl', role: 'owner' }, { username: 'al', role: 'admin' },
   ]);
   assert.deepEqual(sorted.map((m) => m.username), ['carl', 'al', 'bob', 'amy', 'zoe']);
+});
+
+test('kick, ban and mute: the owner on admins and members, an admin on members; nobody the owner or themselves', () => {
+  const allowed = [];
+  for (const me of [...ROLES, null]) {
+    for (const target of ROLES) if (canModerate(me, target)) allowed.push(`${me}→${target}`);
+  }
+  assert.deepEqual(allowed, ['owner→admin', 'owner→member', 'admin→member']);
+  assert.equal(canModerate('owner', 'member', true), false);
+  assert.equal(canModerate('admin', 'member', true), false);
+});
+
+test('a moderation frame reads as a system line, "you" for the viewer', () => {
+  const frame = (action, extra = {}) => ({ type: 'moderation', roomId: 'r', action, userId: '2', username: 'bob', by: 'alice', ...extra });
+  assert.equal(moderationText(frame('kick'), '1'), 'alice kicked bob from the room');
+  assert.equal(moderationText(frame('kick'), '2'), 'alice kicked you from the room');
+  assert.equal(moderationText(frame('ban'), '1'), 'alice banned bob from the room');
+  assert.equal(moderationText(frame('unban'), '1'), 'alice lifted the ban on bob');
+  assert.equal(moderationText(frame('unmute'), '1'), 'alice unmuted bob');
+  assert.match(moderationText(frame('mute', { until: '2026-11-27T20:05:00Z' }), '1'), /^alice muted bob until \d/);
+  assert.equal(moderationText({ type: 'moderation', action: 'archive', by: 'alice' }, '1'), 'alice archived the room');
+  assert.equal(moderationText(frame('smite'), '1'), null, 'an unknown action shows nothing');
 });

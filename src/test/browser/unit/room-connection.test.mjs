@@ -286,6 +286,10 @@ describe('RoomConnection', () => {
   for (const [code, reason] of [
     [4004, 'removed'],
     [4005, 'left'],
+    [4006, 'kicked'],
+    [4007, 'banned'],
+    [4008, 'archived'],
+    [4009, 'deleted'],
   ]) {
     test(`a close with ${code} (${reason}) stops the room for good without retrying`, async () => {
       const { conn, fatal, timers } = setup();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.huddle.message.StoredMessage;
+import io.huddle.moderation.Moderated;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +70,10 @@ public record ChatFrame(
     @Schema(hidden = true) Boolean duplicate,
     @Schema(hidden = true) Long retryAfterMs,
     @Schema(hidden = true) Instant expiresAt,
-    @Schema(hidden = true) Long expiresInMs) {
+    @Schema(hidden = true) Long expiresInMs,
+    @Schema(hidden = true) String action,
+    @Schema(hidden = true) String by,
+    @Schema(hidden = true) Instant until) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
@@ -83,6 +87,7 @@ public record ChatFrame(
   public static final String EDIT = "edit";
   public static final String DELETE = "delete";
   public static final String READ = "read";
+  public static final String MODERATION = "moderation";
 
   /**
    * A row of the room's sequence: a message with its current text and its edited/deleted markers,
@@ -154,6 +159,22 @@ public record ChatFrame(
     return read.build();
   }
 
+  /**
+   * A moderation action in the room, to its sockets on every node (and between nodes, where it also
+   * closes sockets and updates each node's copy of the room's sanctions).
+   */
+  static ChatFrame moderation(Moderated m) {
+    Builder frame =
+        new Builder(MODERATION)
+            .roomId(m.roomId())
+            .user(m.userId() == null ? null : String.valueOf(m.userId()), m.username());
+    frame.action = m.action().wire();
+    frame.by = m.by();
+    frame.until = m.until();
+    frame.sentAt = m.at();
+    return frame.build();
+  }
+
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
     Builder ack = new Builder(ACK).roomId(roomId).seq(seq).clientId(clientId);
     ack.duplicate = duplicate ? Boolean.TRUE : null;
@@ -189,6 +210,14 @@ public record ChatFrame(
         .roomId(roomId)
         .user(userId, null)
         .build();
+  }
+
+  /** A message or typing signal from a muted user: refused until {@code until}. */
+  static ChatFrame muted(String clientId, Instant until) {
+    Builder refused =
+        new Builder(ERROR).clientId(clientId).error("You are muted in this room until " + until);
+    refused.until = until;
+    return refused.build();
   }
 
   /** Between nodes only: the sessions of this token id end (logout). */
@@ -244,6 +273,9 @@ public record ChatFrame(
     private Long retryAfterMs;
     private Instant expiresAt;
     private Long expiresInMs;
+    private String action;
+    private String by;
+    private Instant until;
 
     Builder(String type) {
       this.type = type;
@@ -307,7 +339,10 @@ public record ChatFrame(
           duplicate,
           retryAfterMs,
           expiresAt,
-          expiresInMs);
+          expiresInMs,
+          action,
+          by,
+          until);
     }
   }
 }

@@ -20,7 +20,8 @@ public class ChatMetrics {
     TOO_LARGE,
     OVERLOADED,
     NOT_STORED,
-    RATE_LIMITED;
+    RATE_LIMITED,
+    MUTED;
 
     String tag() {
       return name().toLowerCase();

@@ -3,6 +3,9 @@ package io.huddle.chat;
 import io.huddle.auth.AuthUser;
 import io.huddle.auth.CurrentUser;
 import io.huddle.common.ClientAddress;
+import io.huddle.common.DatabaseUnavailableException;
+import io.huddle.moderation.RoomSanctions;
+import io.huddle.room.RoomKind;
 import io.huddle.room.RoomService;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -13,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Refuses the room socket's upgrade with 403 for a foreign Origin and 404 for an unknown room or a
- * private room the user is not a member of. The token check (401) runs before this one; the room
- * look-up leaves the event loop.
+ * private room the user is not a member of; 410 for an archived room, and for a banned user 403 (a
+ * public room) or 404 (a private one). The token check (401) runs before this one; the room look-up
+ * leaves the event loop.
  */
 @ApplicationScoped
 public class ChatUpgradeCheck implements HttpUpgradeCheck {
@@ -25,13 +29,19 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
   private final RoomService rooms;
   private final ShutdownDrain drain;
   private final SocketQuota quota;
+  private final RoomSanctions sanctions;
 
   public ChatUpgradeCheck(
-      OriginPolicy origins, RoomService rooms, ShutdownDrain drain, SocketQuota quota) {
+      OriginPolicy origins,
+      RoomService rooms,
+      ShutdownDrain drain,
+      SocketQuota quota,
+      RoomSanctions sanctions) {
     this.origins = origins;
     this.rooms = rooms;
     this.drain = drain;
     this.quota = quota;
+    this.sanctions = sanctions;
   }
 
   @Override
@@ -72,18 +82,47 @@ public class ChatUpgradeCheck implements HttpUpgradeCheck {
               if (!quota.mayOpen(String.valueOf(user.get().id()))) {
                 return CheckResult.rejectUpgrade(429);
               }
-              return roomVisible(rooms, roomId, user.get().id());
+              return admission(roomId, user.get().id());
             });
   }
 
-  /** 404 for an unknown room and, the same, for a private room the user is not a member of. */
-  private static Uni<CheckResult> roomVisible(RoomService rooms, String roomId, long userId) {
+  /**
+   * 404 for an unknown room and, the same, for a private room the user is not a member of; 410 for
+   * an archived room; 403 for a user banned from a public room (404 from a private one).
+   */
+  private Uni<CheckResult> admission(String roomId, long userId) {
     return Uni.createFrom()
-        .item(() -> rooms.visibleTo(roomId, userId))
+        .item(() -> refusal(roomId, userId))
         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
         .map(
-            visible ->
-                visible ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(404));
+            status ->
+                status == 0
+                    ? CheckResult.permitUpgradeSync()
+                    : CheckResult.rejectUpgradeSync(status));
+  }
+
+  /** The status that refuses the upgrade, or 0 to permit it. Blocking. */
+  private int refusal(String roomId, long userId) {
+    if (!rooms.visibleTo(roomId, userId)) {
+      return 404;
+    }
+    RoomSanctions.Entry sanctions;
+    try {
+      sanctions = this.sanctions.current(roomId);
+    } catch (DatabaseUnavailableException e) {
+      // As for the token check: retry shortly.
+      return 503;
+    }
+    if (!sanctions.exists()) {
+      return 404;
+    }
+    if (sanctions.archived()) {
+      return 410;
+    }
+    if (sanctions.isBanned(userId)) {
+      return rooms.kindOf(roomId).orElse(null) == RoomKind.PUBLIC ? 403 : 404;
+    }
+    return 0;
   }
 
   /** The client address of the handshake, as this check set it ("unknown" when it did not). */

@@ -5,7 +5,7 @@ import io.huddle.common.ErrorBody;
 import io.huddle.common.OpenApiDefinition;
 import io.huddle.common.QueryNumbers;
 import io.huddle.message.MessageStore;
-import io.huddle.room.RoomService;
+import io.huddle.moderation.ModerationService;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,12 +35,13 @@ public class HistoryResource {
   static final int DEFAULT_LIMIT = 50;
 
   private final MessageStore store;
-  private final RoomService rooms;
+  private final ModerationService moderation;
   private final CurrentUser currentUser;
 
-  public HistoryResource(MessageStore store, RoomService rooms, CurrentUser currentUser) {
+  public HistoryResource(
+      MessageStore store, ModerationService moderation, CurrentUser currentUser) {
     this.store = store;
-    this.rooms = rooms;
+    this.moderation = moderation;
     this.currentUser = currentUser;
   }
 
@@ -59,7 +60,8 @@ public class HistoryResource {
               + " (page forwards, e.g. to catch up). Both: the messages between them. Each page is"
               + " oldest first. A page holds every row of the room's sequence: messages in their"
               + " current state (`editedAt`; `deleted: true` and no `content` once deleted) and the"
-              + " `edit` / `delete` events, each at its own seq.")
+              + " `edit` / `delete` events, each at its own seq. An archived room's history stays"
+              + " readable; a deleted room's is gone (404).")
   @APIResponse(
       responseCode = "200",
       description = "A page of messages",
@@ -71,6 +73,10 @@ public class HistoryResource {
   @APIResponse(
       responseCode = "401",
       description = "No valid token",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "403",
+      description = "The caller is banned from this public room",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
       responseCode = "404",
@@ -97,7 +103,7 @@ public class HistoryResource {
     Long beforeSeq = QueryNumbers.parse("before", before, 1, Long.MAX_VALUE);
     Long afterSeq = QueryNumbers.parse("after", after, 0, Long.MAX_VALUE);
     Long size = QueryNumbers.parse("limit", limit, 1, MAX_LIMIT);
-    rooms.requireVisible(roomId, currentUser.require());
+    moderation.requireAdmitted(roomId, currentUser.require());
     MessageStore.Page page =
         store.page(roomId, beforeSeq, afterSeq, size == null ? DEFAULT_LIMIT : size.intValue());
     return new MessagePage(page.messages().stream().map(ChatFrame::of).toList(), page.hasMore());

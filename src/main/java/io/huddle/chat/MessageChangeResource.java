@@ -37,7 +37,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     content = @Content(schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(
     responseCode = "403",
-    description = "The message is someone else's",
+    description =
+        "The message is someone else's (for a delete: and the caller is not the room's owner or an"
+            + " admin), or the caller is muted in the room or banned from this public room",
     content = @Content(schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(
     responseCode = "404",
@@ -46,7 +48,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     content = @Content(schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(
     responseCode = "409",
-    description = "The message is deleted, or the seq is an edit or delete event",
+    description =
+        "The message is deleted, the seq is an edit or delete event, or the room is archived",
     content = @Content(schema = @Schema(implementation = ErrorBody.class)))
 @APIResponse(
     responseCode = "429",

@@ -9,7 +9,7 @@ import io.huddle.message.MessageWriter;
 import io.huddle.message.PendingWrite;
 import io.huddle.message.StoredMessage.Kind;
 import io.huddle.message.WriteResult;
-import io.huddle.room.RoomService;
+import io.huddle.moderation.ModerationService;
 import io.opentelemetry.api.trace.SpanContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -32,19 +32,19 @@ public class MessageChanges {
 
   private final MessageWriter writer;
   private final Broker broker;
-  private final RoomService rooms;
+  private final ModerationService moderation;
   private final SocketQuota quota;
   private final HuddleConfig config;
 
   MessageChanges(
       MessageWriter writer,
       Instance<Broker> brokers,
-      RoomService rooms,
+      ModerationService moderation,
       SocketQuota quota,
       HuddleConfig config) {
     this.writer = writer;
     this.broker = brokers.get();
-    this.rooms = rooms;
+    this.moderation = moderation;
     this.quota = quota;
     this.config = config;
   }
@@ -76,7 +76,7 @@ public class MessageChanges {
   }
 
   private ChatFrame write(String roomId, long target, Kind kind, String content, AuthUser user) {
-    rooms.requireVisible(roomId, user);
+    moderation.requireMayChangeMessages(roomId, user);
     long waitNanos = quota.restMessage(user.id());
     if (waitNanos > 0) {
       throw new RateLimitedException("Too many messages: slow down", waitNanos);

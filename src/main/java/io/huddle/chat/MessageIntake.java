@@ -14,6 +14,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.time.Instant;
 
 /**
  * What members send: each text frame passes the sender's rate limits, then goes to the {@link
@@ -34,6 +35,7 @@ class MessageIntake {
   private final SocketQuota quota;
   private final Sessions sessions;
   private final TypingNotices typing;
+  private final ModerationRelay moderation;
 
   MessageIntake(
       Hub hub,
@@ -45,7 +47,8 @@ class MessageIntake {
       MessageTracing tracing,
       SocketQuota quota,
       Sessions sessions,
-      TypingNotices typing) {
+      TypingNotices typing,
+      ModerationRelay moderation) {
     this.hub = hub;
     this.broker = brokers.get();
     this.mapper = mapper;
@@ -56,6 +59,7 @@ class MessageIntake {
     this.quota = quota;
     this.sessions = sessions;
     this.typing = typing;
+    this.moderation = moderation;
   }
 
   /** The writer's metrics, registered at start like every other. */
@@ -90,7 +94,9 @@ class MessageIntake {
     }
     InboundFrames.Parsed parsed = parse(text);
     if (parsed.typing()) {
-      typing.typed(member);
+      if (!muted(member, null)) {
+        typing.typed(member);
+      }
       return;
     }
     if (parsed.refreshToken() != null) {
@@ -104,6 +110,9 @@ class MessageIntake {
       return;
     }
     String clientId = parsed.clientId();
+    if (muted(member, clientId)) {
+      return;
+    }
     Span span = tracing.received(member.roomId, member.user.id(), clientId);
     PendingWrite pending =
         new PendingWrite(
@@ -126,6 +135,20 @@ class MessageIntake {
       return;
     }
     metrics.received();
+  }
+
+  /**
+   * Whether the sender is muted in the room (this node's copy of the room's mutes: never blocks);
+   * if so it gets an error frame saying until when, and the frame reaches nobody.
+   */
+  private boolean muted(Member member, String clientId) {
+    Instant until = moderation.mutedUntil(member.roomId, member.user.id());
+    if (until == null) {
+      return false;
+    }
+    metrics.rejected(ChatMetrics.Rejection.MUTED);
+    member.offer(ChatFrame.muted(clientId, until).toJson(mapper));
+    return true;
   }
 
   /**

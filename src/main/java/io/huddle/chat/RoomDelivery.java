@@ -39,6 +39,7 @@ public class RoomDelivery {
   private final MessageTracing tracing;
   private final DirectNotifications directs;
   private final ReadNotifications reads;
+  private final ModerationRelay moderation;
 
   /** Closes seq gaps that Redis did not fill within huddle.cluster.gap-wait. */
   private final ScheduledExecutorService gapTimer =
@@ -61,7 +62,8 @@ public class RoomDelivery {
       ChatMetrics metrics,
       MessageTracing tracing,
       DirectNotifications directs,
-      ReadNotifications reads) {
+      ReadNotifications reads,
+      ModerationRelay moderation) {
     this.hub = hub;
     this.broker = brokers.get();
     this.sessions = sessions;
@@ -74,6 +76,7 @@ public class RoomDelivery {
     this.tracing = tracing;
     this.directs = directs;
     this.reads = reads;
+    this.moderation = moderation;
   }
 
   @PostConstruct
@@ -89,6 +92,10 @@ public class RoomDelivery {
             typing.deliver(frame);
           } else if (ChatFrame.READ.equals(frame.type())) {
             reads.received(frame);
+          } else if (ChatFrame.MODERATION.equals(frame.type())) {
+            // Shown to the room first, then applied (a kicked user's sockets close after it).
+            deliver(frame);
+            moderation.apply(frame);
           } else {
             deliver(frame);
             directs.received(frame);

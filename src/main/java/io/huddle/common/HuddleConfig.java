@@ -159,6 +159,11 @@ public interface HuddleConfig {
     @WithDefault("10/1M burst 20")
     @WithConverter(Rate.RateConverter.class)
     Rate invitationAcceptsPerUser();
+
+    /** Moderation actions (kick, ban, unban, mute, unmute, archive, delete) one user may take. */
+    @WithDefault("120/1H burst 60")
+    @WithConverter(Rate.RateConverter.class)
+    Rate moderationsPerUser();
   }
 
   interface Token {
@@ -213,6 +218,13 @@ public interface HuddleConfig {
     /** How long a client shows "X is typing…" after a notice (its {@code expiresInMs}). */
     @WithDefault("5S")
     Duration typingExpiry();
+
+    /**
+     * How often each node reads the bans, mutes and archived state of the rooms it has sockets in
+     * again: a node that missed a moderation action's broker message is right within this long.
+     */
+    @WithDefault("10S")
+    Duration sanctionsRefresh();
   }
 
   interface History {

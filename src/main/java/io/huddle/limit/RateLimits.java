@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The REST limits of one node: log-ins, sign-ups, room creations, invitations, direct conversations
- * and read markers. Each refusal is a 429 with {@code Retry-After} and is counted in {@code
- * huddle_rate_limited_total{limit=...}}.
+ * and read markers, and moderation actions. Each refusal is a 429 with {@code Retry-After} and is
+ * counted in {@code huddle_rate_limited_total{limit=...}}.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -21,6 +21,7 @@ public class RateLimits {
   private final KeyedLimiter dmsPerUser;
   private final KeyedLimiter readMarkersPerUser;
   private final KeyedLimiter invitationAcceptsPerUser;
+  private final KeyedLimiter moderationsPerUser;
 
   public RateLimits(
       HuddleConfig config, MeterRegistry registry, Instance<SharedBuckets> sharedBuckets) {
@@ -44,6 +45,8 @@ public class RateLimits {
     invitationAcceptsPerUser =
         new KeyedLimiter(
             "invitation-accepts-per-user", limits.invitationAcceptsPerUser(), registry, shared);
+    moderationsPerUser =
+        new KeyedLimiter("moderations-per-user", limits.moderationsPerUser(), registry, shared);
   }
 
   /**
@@ -92,6 +95,12 @@ public class RateLimits {
     refuseIf(
         invitationAcceptsPerUser.take(Long.toString(userId)),
         "Too many invitation links tried: wait a while");
+  }
+
+  public void beforeModeration(long userId) {
+    refuseIf(
+        moderationsPerUser.take(Long.toString(userId)),
+        "Too many moderation actions: wait a while");
   }
 
   private static String emailKey(String email) {

@@ -53,6 +53,10 @@ public class InvitationAcceptResource {
       description = "No valid token",
       content = @Content(schema = @Schema(implementation = ErrorBody.class)))
   @APIResponse(
+      responseCode = "403",
+      description = "The caller is banned from the link's room",
+      content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
       responseCode = "404",
       description =
           "The link does not work: unknown, expired, revoked or used up (one answer for all)",

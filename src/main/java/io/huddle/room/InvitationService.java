@@ -144,6 +144,10 @@ public class InvitationService {
     String name = (String) found.get(0)[2];
     // Membership changes of a room run one after the other (see MembershipService).
     RoomMember.lockOwner(roomId);
+    // A ban outlives any link: the banned user learns why, and no use is taken.
+    if (RoomMember.isBanned(roomId, caller.id())) {
+      throw new ApiException(403, "You are banned from room '" + roomId + "'");
+    }
     var existing = RoomMember.find(roomId, caller.id());
     if (existing.isPresent()) {
       RoomMember m = existing.get();

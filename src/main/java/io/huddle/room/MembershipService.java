@@ -125,6 +125,7 @@ public class MembershipService {
     if (RoomMember.isMember(roomId, user.id)) {
       throw already;
     }
+    RoomMember.refuseBanned(roomId, user);
     RoomMember member =
         RoomMember.of(
             roomId, user.id, RoomRole.MEMBER, Instant.now().truncatedTo(ChronoUnit.MICROS));

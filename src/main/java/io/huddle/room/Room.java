@@ -26,4 +26,8 @@ public class Room extends PanacheEntityBase {
   @Convert(converter = RoomKind.Column.class)
   @Column(nullable = false)
   public RoomKind kind;
+
+  /** When the owner archived the room (readable, closed to new messages and sockets); or null. */
+  @Column(name = "archived_at")
+  public Instant archivedAt;
 }

@@ -1,5 +1,7 @@
 package io.huddle.room;
 
+import io.huddle.common.ApiException;
+import io.huddle.user.User;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -48,6 +50,24 @@ public class RoomMember extends PanacheEntityBase {
 
   static boolean isMember(String roomId, long userId) {
     return count("roomId = ?1 and userId = ?2", roomId, userId) > 0;
+  }
+
+  /** Whether the user is banned from the room (table {@code room_bans}, see moderation). */
+  static boolean isBanned(String roomId, long userId) {
+    return !getEntityManager()
+        .createNativeQuery("SELECT 1 FROM room_bans WHERE room_id = ?1 AND user_id = ?2")
+        .setParameter(1, roomId)
+        .setParameter(2, userId)
+        .getResultList()
+        .isEmpty();
+  }
+
+  /** 409 when the user is banned from the room (table {@code room_bans}, see moderation). */
+  static void refuseBanned(String roomId, User user) {
+    if (isBanned(roomId, user.id)) {
+      throw ApiException.conflict(
+          "'" + user.username + "' is banned from room '" + roomId + "': unban them first");
+    }
   }
 
   /**

@@ -73,14 +73,24 @@ public final class RoomRecords {
                       + " read marker, counted up to 100 (100 means 100 or more). Absent for a"
                       + " public room the caller has never marked read")
           @JsonInclude(JsonInclude.Include.NON_NULL)
-          Integer unread) {
+          Integer unread,
+      @Schema(
+              description =
+                  "true for a room its owner archived (history readable, no new messages or"
+                      + " sockets); absent otherwise")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          Boolean archived) {
     static RoomResponse of(Room room) {
       return of(room, null);
     }
 
     static RoomResponse of(Room room, Integer unread) {
       return new RoomResponse(
-          room.id, room.name, room.kind == RoomKind.PRIVATE ? room.kind.wire() : null, unread);
+          room.id,
+          room.name,
+          room.kind == RoomKind.PRIVATE ? room.kind.wire() : null,
+          unread,
+          room.archivedAt != null ? Boolean.TRUE : null);
     }
   }
 

@@ -41,11 +41,12 @@ public class RoomService {
   private final UnreadCounts unread;
 
   /**
-   * The kind of each room seen to exist. Huddle never deletes a room nor changes its kind, so a
-   * room once found stays found: every WebSocket upgrade checks its room, and a reconnect storm
-   * into a few rooms would otherwise make one query per handshake (a private room still costs one
-   * membership query, since membership changes on every replica). Unknown ids are always asked of
-   * the database (another replica may have just created the room).
+   * The kind of each room seen to exist. A room's kind never changes, and a deleted room is
+   * forgotten on every node ({@link #forget}, told through the broker), so a room once found stays
+   * found: every WebSocket upgrade checks its room, and a reconnect storm into a few rooms would
+   * otherwise make one query per handshake (a private room still costs one membership query, since
+   * membership changes on every replica). Unknown ids are always asked of the database (another
+   * replica may have just created the room).
    */
   private final Map<String, RoomKind> known = new ConcurrentHashMap<>();
 
@@ -163,7 +164,16 @@ public class RoomService {
     return ApiException.notFound("Room '" + roomId + "' does not exist");
   }
 
-  Optional<RoomKind> kindOf(String roomId) {
+  /**
+   * This node forgets what it knew of the room (it was deleted, on this node or another): the next
+   * look-up asks PostgreSQL.
+   */
+  public void forget(String roomId) {
+    known.remove(roomId);
+  }
+
+  /** The room's kind; empty for an unknown id. Whether the caller may see it is not checked. */
+  public Optional<RoomKind> kindOf(String roomId) {
     // An id that could never have been created is unknown without asking PostgreSQL, which
     // would fail on a NUL character (a 500) rather than answer.
     if (!RoomRecords.possibleRoomId(roomId)) {

@@ -105,6 +105,10 @@ export const api = {
   removeMember: (roomId, userId) => request('DELETE', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
   setRole: (roomId, userId, role) =>
     request('PUT', `api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }),
+  kick: (roomId, userId) => request('POST', `api/v1/rooms/${enc(roomId)}/kicks`, { userId: String(userId) }),
+  ban: (roomId, userId) => request('POST', `api/v1/rooms/${enc(roomId)}/bans`, { userId: String(userId) }),
+  mute: (roomId, userId, durationSeconds) =>
+    request('POST', `api/v1/rooms/${enc(roomId)}/mutes`, { userId: String(userId), durationSeconds }),
 
   /** A link that makes whoever accepts it a member (js/invitations.js). */
   createInvitation: (roomId, expiresInSeconds) =>

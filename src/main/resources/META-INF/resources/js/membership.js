@@ -23,6 +23,31 @@ export function canRemove(myRole, targetRole, isSelf = false) {
   return false;
 }
 
+/** Kick, ban and mute follow the same rule as removal: the owner acts on admins and members, an
+ * admin on members only; nobody on the owner or on themselves. */
+export function canModerate(myRole, targetRole, isSelf = false) {
+  return canRemove(myRole, targetRole, isSelf);
+}
+
+/** How long the members panel's Mute button mutes for. */
+export const MUTE_SECONDS = 600;
+
+/** The system line for a `moderation` frame (docs/protocol.md), from the viewer's side. */
+export function moderationText(frame, myId) {
+  const who = String(frame.userId) === String(myId) ? 'you' : frame.username;
+  const by = frame.by ?? 'A moderator';
+  switch (frame.action) {
+    case 'kick': return `${by} kicked ${who} from the room`;
+    case 'ban': return `${by} banned ${who} from the room`;
+    case 'unban': return `${by} lifted the ban on ${who}`;
+    case 'mute': return `${by} muted ${who} until ${new Date(frame.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+    case 'unmute': return `${by} unmuted ${who}`;
+    case 'archive': return `${by} archived the room`;
+    case 'delete': return `${by} deleted the room`;
+    default: return null;
+  }
+}
+
 /** The role the owner may switch a member to ('admin' ↔ 'member'), or null. */
 export function roleChange(myRole, targetRole, isSelf = false) {
   if (myRole !== 'owner' || isSelf) return null;

@@ -10,10 +10,15 @@
 export const MAX_CONTENT_LENGTH = 4000;
 /** Close codes that end the session (docs/protocol.md): logged out, token expired, account gone. */
 export const SESSION_ENDED_CODES = new Set([4001, 4002, 4003]);
-/** Close codes that end this room for this user: removed by the owner or an admin, or left. */
+/** Close codes that end this room for this user: removed by the owner or an admin, or left;
+ * kicked, banned; the room archived or deleted by its owner. */
 export const ROOM_ENDED_CODES = new Map([
   [4004, 'removed'],
   [4005, 'left'],
+  [4006, 'kicked'],
+  [4007, 'banned'],
+  [4008, 'archived'],
+  [4009, 'deleted'],
 ]);
 const PAGE_LIMIT = 500;
 const GAP_RETRY_MS = 3000;
@@ -57,7 +62,7 @@ export class RoomConnection {
    * @param {() => Promise<'ok'|'unauthorized'|'gone'|'unreachable'>} [o.probe] asked after a
    *     connection attempt that never opened: browsers hide the refused upgrade's status
    * @param {object} o.handlers messages(list), presence(frame), typing(frame), pending(item),
-   *     dm(frame), read(frame), state(info), notice(text), fatal(reason); all optional
+   *     dm(frame), read(frame), moderation(frame), state(info), notice(text), fatal(reason); all optional
    */
   constructor({ url, fetchPage, probe, handlers = {}, WebSocketImpl, backoff, timers, clientIds }) {
     this.url = url;
@@ -228,6 +233,9 @@ export class RoomConnection {
       case 'typing':
         this.on.typing?.(frame);
         break;
+      case 'moderation':
+        this.on.moderation?.(frame);
+        break;
       case 'error':
         this.#onError(frame);
         break;
@@ -393,9 +401,9 @@ export class RoomConnection {
       return;
     }
     if (ROOM_ENDED_CODES.has(code)) {
-      // Removed from the room, or left it (from another device): a private room would now answer
-      // 404, a public one let us straight back in against the moderator's decision. Either way,
-      // do not reconnect.
+      // Removed, kicked or banned, left it (from another device), or the room was archived or
+      // deleted: a private room would now answer 404, a public one might let us straight back in
+      // against the moderator's decision. Either way, do not reconnect.
       const reason = ROOM_ENDED_CODES.get(code);
       this.stopped = true;
       this.#setState('stopped', { reason });

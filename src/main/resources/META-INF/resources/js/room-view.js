@@ -3,7 +3,9 @@ import { api, roomSocketUrl } from './api.js';
 import { directPeer, isDirectRoom } from './direct.js';
 import { h, replace } from './dom.js';
 import { privateBadge } from './rooms-view.js';
-import { canInvite, canLeave, canRemove, roleChange, roleOf, sortMembers } from './membership.js';
+import {
+  MUTE_SECONDS, canInvite, canLeave, canModerate, canRemove, moderationText, roleChange, roleOf, sortMembers,
+} from './membership.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 import { isChange } from './edits.js';
 import { MessageRows } from './message-rows.js';
@@ -235,6 +237,22 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       button.addEventListener('click', () => act(button, () => api.removeMember(roomId, m.userId)));
       actions.push(button);
     }
+    if (canModerate(myRole, m.role, self)) {
+      const moderation = [
+        ['kick', 'Kick', `Kick ${m.username}`, () => api.kick(roomId, m.userId)],
+        ['ban', 'Ban', `Ban ${m.username}`, () => api.ban(roomId, m.userId)],
+        ['mute', 'Mute', `Mute ${m.username} for ${MUTE_SECONDS / 60} minutes`,
+          () => api.mute(roomId, m.userId, MUTE_SECONDS)],
+      ];
+      for (const [action, label, ariaLabel, call] of moderation) {
+        const button = h('button', {
+          type: 'button', class: action === 'mute' ? 'link-button' : 'link-button danger', dataset: { action },
+          'aria-label': ariaLabel,
+        }, label);
+        button.addEventListener('click', () => act(button, call));
+        actions.push(button);
+      }
+    }
     return h('li', { class: self ? 'me' : undefined, dataset: { userId: m.userId, username: m.username, role: m.role } },
       h('span', { class: 'member-name' }, m.username, self && h('span', { class: 'you' }, ' (you)')),
       h('span', { class: 'role-badge', dataset: { role: m.role } }, m.role),
@@ -358,6 +376,15 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         refreshMembers();
       },
       typing: (frame) => typists.typing(frame),
+      moderation(frame) {
+        const text = moderationText(frame, myId);
+        if (text) {
+          addNotice(text, frame.sentAt, 'moderation');
+          layoutLog(log);
+          if (nearBottom()) toBottom();
+        }
+        refreshMembers();
+      },
       pending: renderPending,
       dm: (frame) => onDirect?.(frame),
       read: (frame) => readFrames.note(frame, myId),
@@ -391,6 +418,10 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         const texts = {
           removed: `You were removed from room “${roomId}”.`,
           left: `You left room “${roomId}”.`,
+          kicked: `You were kicked from room “${roomId}”.`,
+          banned: `You were banned from room “${roomId}”.`,
+          archived: `Room “${roomId}” was archived: its history stays, but nobody can write in it.`,
+          deleted: `Room “${roomId}” was deleted.`,
         };
         notice.textContent = texts[reason] ?? `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;

@@ -29,7 +29,15 @@ class OpenApiTest {
           "/api/v1/rooms/{roomId}/read",
           "/api/v1/rooms/{roomId}/invitations",
           "/api/v1/rooms/{roomId}/invitations/{invitationId}",
-          "/api/v1/invitations/{code}/accept"
+          "/api/v1/invitations/{code}/accept",
+          "/api/v1/rooms/{roomId}",
+          "/api/v1/rooms/{roomId}/kicks",
+          "/api/v1/rooms/{roomId}/bans",
+          "/api/v1/rooms/{roomId}/bans/{userId}",
+          "/api/v1/rooms/{roomId}/mutes",
+          "/api/v1/rooms/{roomId}/mutes/{userId}",
+          "/api/v1/rooms/{roomId}/archive",
+          "/api/v1/rooms/{roomId}/moderation"
         }) {
       org.hamcrest.MatcherAssert.assertThat(path, spec.getMap("paths"), hasKey(path));
     }
@@ -56,6 +64,10 @@ class OpenApiTest {
         spec.getMap("components.schemas.ReadMarker.properties"), hasKey("unread"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.schemas.Room.properties"), hasKey("unread"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/bans'.post.responses"), hasKey("409"));
+    org.hamcrest.MatcherAssert.assertThat(
+        spec.getMap("paths.'/api/v1/rooms/{roomId}/messages'.get.responses"), hasKey("403"));
     org.hamcrest.MatcherAssert.assertThat(
         spec.getMap("components.securitySchemes"), hasKey("bearer"));
     org.hamcrest.MatcherAssert.assertThat(

@@ -10,6 +10,7 @@ import io.huddle.support.Api;
 import io.huddle.support.Api.TestUser;
 import io.huddle.support.WsClient;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,6 +276,70 @@ class ClusterIT {
     }
     assertEquals(
         404, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(frank.token())));
+  }
+
+  private static io.restassured.response.Response moderate(
+      ServerProcess node, TestUser by, String room, String what, Map<String, ?> body) {
+    return RestAssured.given()
+        .baseUri("http://127.0.0.1")
+        .port(node.port())
+        .auth()
+        .oauth2(by.token())
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/rooms/" + room + "/" + what);
+  }
+
+  @Test
+  @Order(4)
+  void moderationOnOneNodeHoldsOnTheOther() {
+    TestUser owner = Api.newUser();
+    TestUser bob = Api.newUser();
+    TestUser carol = Api.newUser();
+    String room = Api.newRoom(owner);
+    try (WsClient watcher = join(node2, carol, room);
+        WsClient kicked = join(node2, bob, room)) {
+      moderate(node1, owner, room, "kicks", Map.of("userId", bob.id())).then().statusCode(204);
+      assertEquals(4006, kicked.awaitClose(Duration.ofSeconds(5)));
+      JsonNode told =
+          watcher.next(
+              f ->
+                  "moderation".equals(f.path("type").asText())
+                      && "kick".equals(f.path("action").asText()));
+      assertEquals(bob.id(), told.path("userId").asText());
+      assertEquals(owner.username(), told.path("by").asText());
+    }
+    try (WsClient watcher = join(node2, carol, room);
+        WsClient muted = join(node2, bob, room)) {
+      moderate(node1, owner, room, "mutes", Map.of("userId", bob.id(), "durationSeconds", 600))
+          .then()
+          .statusCode(200);
+      muted.next(f -> "mute".equals(f.path("action").asText()));
+      watcher.next(f -> "mute".equals(f.path("action").asText()));
+      muted.send("{\"type\":\"message\",\"content\":\"shh\",\"clientId\":\"c1\"}");
+      JsonNode refused = muted.nextOfType("error");
+      assertEquals("c1", refused.path("clientId").asText());
+      assertTrue(refused.path("error").asText().startsWith("You are muted in this room until"));
+      watcher.assertNoFrameFor(Duration.ofMillis(500));
+
+      moderate(node1, owner, room, "bans", Map.of("userId", bob.id())).then().statusCode(201);
+      assertEquals(4007, muted.awaitClose(Duration.ofSeconds(5)));
+    }
+    assertEquals(
+        403, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(bob.token())));
+    try (WsClient watcher = join(node2, carol, room)) {
+      RestAssured.given()
+          .baseUri("http://127.0.0.1")
+          .port(node1.port())
+          .auth()
+          .oauth2(owner.token())
+          .post("/api/v1/rooms/" + room + "/archive")
+          .then()
+          .statusCode(204);
+      assertEquals(4008, watcher.awaitClose(Duration.ofSeconds(5)));
+    }
+    assertEquals(
+        410, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(carol.token())));
   }
 
   private static boolean isTypingOf(JsonNode f, TestUser u) {

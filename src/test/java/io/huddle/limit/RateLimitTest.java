@@ -56,6 +56,7 @@ class RateLimitTest {
           Map.entry("huddle.limits.dms-per-user", "2/1H burst 2"),
           Map.entry("huddle.limits.read-markers-per-user", "1/1H burst 3"),
           Map.entry("huddle.limits.invitation-accepts-per-user", "1/1H burst 2"),
+          Map.entry("huddle.limits.moderations-per-user", "2/1H burst 2"),
           // Slow refills, so that a loaded machine sending the frames slowly does not refill a
           // token.
           Map.entry("huddle.limits.messages-per-connection", "1/2S burst 5"),
@@ -360,6 +361,34 @@ class RateLimitTest {
     return given().auth().oauth2(token).post("/api/v1/invitations/" + code + "/accept");
   }
 
+  @Test
+  void moderationActionsPerUserAlsoOnUnknownUsersButNotReads() {
+    String owner = newUser();
+    String token = token(owner);
+    String room = Api.unique("rlmod");
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("id", room, "name", "Moderated"))
+        .post("/api/v1/ws/createRoom")
+        .then()
+        .statusCode(201);
+    // An unknown user costs a token too: kicks cannot probe user ids at will.
+    kick(token, room, "999999999").then().statusCode(404);
+    kick(token, room, "999999998").then().statusCode(404);
+    assertLimited(kick(token, room, "999999997"));
+    assertLimited(given().auth().oauth2(token).post("/api/v1/rooms/" + room + "/archive"));
+    // Reading the bans and the audit log is free.
+    given().auth().oauth2(token).get("/api/v1/rooms/" + room + "/bans").then().statusCode(200);
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/rooms/" + room + "/moderation")
+        .then()
+        .statusCode(200);
+  }
+
   private static Response markRead(String token, String room) {
     return given()
         .auth()
@@ -367,6 +396,15 @@ class RateLimitTest {
         .contentType(ContentType.JSON)
         .body(Map.of("seq", 0))
         .put("/api/v1/rooms/" + room + "/read");
+  }
+
+  private static Response kick(String token, String room, String userId) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("userId", userId))
+        .post("/api/v1/rooms/" + room + "/kicks");
   }
 
   private static Response startDm(String token, String username) {

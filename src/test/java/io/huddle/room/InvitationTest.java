@@ -128,6 +128,31 @@ class InvitationTest {
   }
 
   @Test
+  void aBannedUserCannotComeBackThroughALink() {
+    TestUser owner = Api.newUser();
+    TestUser bob = Api.newUser();
+    String room = Api.newPrivateRoom(owner);
+    String code =
+        link(owner, room, Map.of("expiresInSeconds", 3600, "maxUses", 2)).getString("code");
+    accept(bob, code).then().statusCode(201);
+    // The ban ends bob's membership of the private room.
+    given()
+        .auth()
+        .oauth2(owner.token())
+        .contentType(ContentType.JSON)
+        .body(Map.of("userId", bob.id()))
+        .post("/api/v1/rooms/" + room + "/bans")
+        .then()
+        .statusCode(201);
+    accept(bob, code)
+        .then()
+        .statusCode(403)
+        .body("error", equalTo("You are banned from room '" + room + "'"));
+    // No use was taken: the second use is still there for someone else.
+    accept(Api.newUser(), code).then().statusCode(201);
+  }
+
+  @Test
   void everyCodeThatDoesNotWorkGetsOneAndTheSame404() {
     TestUser owner = Api.newUser();
     TestUser bob = Api.newUser();
