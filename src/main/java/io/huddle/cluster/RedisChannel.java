@@ -10,7 +10,9 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands.RedisSubscriber;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +30,20 @@ final class RedisChannel {
 
   /** What travels on the channel: the publishing node and a batch of frames, in order. */
   @RegisterForReflection
-  public record Envelope(String node, List<ChatFrame> frames) {}
+  /**
+   * One published batch. {@code n} numbers the batches of one node (from 1, per start): a receiver
+   * drops a batch it has seen already. A SUBSCRIBE whose reply was lost after a Redis restart times
+   * out on our side while Redis holds the subscription, and the next heartbeat subscribes again:
+   * two live subscriptions, every batch twice (seen in ClusterIT). Seq-ordered frames were
+   * deduplicated by their seq anyway; typing, read and moderation frames were shown twice. A batch
+   * without {@code n} (0: a node of an earlier version) is never dropped.
+   */
+  public record Envelope(String node, long n, List<ChatFrame> frames) {}
+
+  /** The highest batch number received per sending node; only the inbound thread touches it. */
+  private final Map<String, Long> lastBatch = new HashMap<>();
+
+  private long published;
 
   private final RedisDataSource redis;
   private final ObjectMapper mapper;
@@ -143,7 +158,7 @@ final class RedisChannel {
   private void receive(String message) {
     try {
       Envelope envelope = mapper.readValue(message, Envelope.class);
-      if (nodeId.equals(envelope.node())) {
+      if (nodeId.equals(envelope.node()) || !firstTime(envelope)) {
         return;
       }
       for (ChatFrame frame : envelope.frames()) {
@@ -153,6 +168,25 @@ final class RedisChannel {
       Log.warnf("Dropped an unreadable cluster message: %s", e.getMessage());
     }
   }
+
+  /** Whether this batch was not received before (see {@link Envelope}). */
+  private boolean firstTime(Envelope envelope) {
+    if (envelope.n() <= 0 || envelope.node() == null) {
+      return true;
+    }
+    Long last = lastBatch.get(envelope.node());
+    if (last != null && envelope.n() <= last) {
+      return false;
+    }
+    if (last == null && lastBatch.size() >= MAX_NODES_REMEMBERED) {
+      // One entry per node start: a long-lived node forgets the nodes of old deploys.
+      lastBatch.clear();
+    }
+    lastBatch.put(envelope.node(), envelope.n());
+    return true;
+  }
+
+  private static final int MAX_NODES_REMEMBERED = 4096;
 
   /** Sends what queued up as one message per batch, in order, off the writer thread. */
   private void publishLoop() {
@@ -171,7 +205,7 @@ final class RedisChannel {
         }
         redis
             .pubsub(String.class)
-            .publish(channel, mapper.writeValueAsString(new Envelope(nodeId, batch)));
+            .publish(channel, mapper.writeValueAsString(new Envelope(nodeId, ++published, batch)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -36,16 +36,18 @@ class ClusterIT {
   private static RedisProcess redis;
   private static ServerProcess node1;
   private static ServerProcess node2;
+  private static String keyPrefix;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     redis = RedisProcess.start();
+    keyPrefix = "huddle-it-" + System.nanoTime();
     Map<String, String> env =
         Map.of(
             "HUDDLE_BROKER", "redis",
             "QUARKUS_REDIS_HOSTS", redis.url(),
-            "HUDDLE_CLUSTER_KEY_PREFIX", "huddle-it-" + System.nanoTime(),
+            "HUDDLE_CLUSTER_KEY_PREFIX", keyPrefix,
             "HUDDLE_CLUSTER_HEARTBEAT_INTERVAL", "1S",
             "HUDDLE_CLUSTER_NODE_EXPIRY", "4S",
             "HUDDLE_CLUSTER_SWEEP_INTERVAL", "1S");
@@ -561,6 +563,52 @@ class ClusterIT {
             .path("conversations.findAll { it.roomId == '" + dm + "' }.unread");
     assertEquals(1, counts.size(), counts.toString());
     return counts.get(0);
+  }
+
+  @Test
+  @Order(4)
+  void aBatchReceivedTwiceIsDeliveredOnce() throws Exception {
+    // What a second, orphaned subscription does (a SUBSCRIBE whose reply was lost after a Redis
+    // restart): every batch arrives twice. Seq-ordered frames dropped the copy by their seq; a read
+    // (or typing, or moderation) frame was shown twice.
+    TestUser bob = Api.newUser();
+    String room = Api.newRoom(bob);
+    try (WsClient phone = join(node2, bob, room)) {
+      String first = readBatch("a-node-that-does-not-exist", 1, bob, room, 3);
+      publishRaw(first);
+      publishRaw(first);
+      assertEquals(3, phone.nextOfType("read").path("seq").asLong());
+      phone.assertNoFrameFor(Duration.ofMillis(700));
+      // The node's next batch still gets through.
+      publishRaw(readBatch("a-node-that-does-not-exist", 2, bob, room, 4));
+      assertEquals(4, phone.nextOfType("read").path("seq").asLong());
+    }
+  }
+
+  private static String readBatch(String node, long n, TestUser reader, String room, long seq) {
+    return "{\"node\":\""
+        + node
+        + "\",\"n\":"
+        + n
+        + ",\"frames\":[{\"type\":\"read\",\"roomId\":\""
+        + room
+        + "\",\"seq\":"
+        + seq
+        + ",\"userId\":\""
+        + reader.id()
+        + "\",\"sentAt\":\"2026-01-01T00:00:00Z\"}]}";
+  }
+
+  /** PUBLISH on the nodes' channel with redis-cli, as another node would. */
+  private static void publishRaw(String payload) throws Exception {
+    String port = redis.url().substring(redis.url().lastIndexOf(':') + 1);
+    Process cli =
+        new ProcessBuilder("redis-cli", "-p", port, "PUBLISH", keyPrefix + ":events", payload)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(cli.getInputStream().readAllBytes()).strip();
+    assertEquals(0, cli.waitFor(), out);
+    assertEquals("2", out, "both nodes should be subscribed");
   }
 
   @Test
