@@ -2,10 +2,12 @@
 import { api, roomSocketUrl } from './api.js';
 import { directPeer, isDirectRoom } from './direct.js';
 import { h, replace } from './dom.js';
-import { privateBadge } from './rooms-view.js';
+import { archivedBadge, privateBadge } from './rooms-view.js';
 import {
-  MUTE_SECONDS, canInvite, canLeave, canModerate, canRemove, moderationText, roleChange, roleOf, sortMembers,
+  MUTE_SECONDS, MuteBook, canInvite, canLeave, canModerate, canRemove, canTransfer, moderationText, roleChange, roleOf,
+  sortMembers,
 } from './membership.js';
+import { confirmButton, roomAdmin } from './room-admin.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 import { isChange } from './edits.js';
 import { MessageRows } from './message-rows.js';
@@ -80,16 +82,25 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     inviteInput,
     h('button', { type: 'submit', class: 'secondary' }, 'Invite'));
   // Invitation links: private rooms only, for the owner and admins.
-  const linkMaker = invitationLinks({ roomId });
-  let roomKind = null;
-  const showLinkMaker = () => { linkMaker.hidden = !(canInvite(myRole) && roomKind === 'private'); };
+  const linkMaker = invitationLinks({ roomId, onCreated: () => admin.refresh() });
+  let roomKind = isDirectRoom(roomId) ? 'direct' : null;
+  // Bans, links, archive and delete (js/room-admin.js); who is muted, from frames and answers.
+  let names = new Map();
+  const admin = roomAdmin({
+    roomId, act: (button, call) => act(button, call), nameOf: (id) => names.get(String(id)) ?? `user ${id}`,
+    onDeleted: () => { location.hash = '#/'; },
+  });
+  const mutes = new MuteBook();
+  /** Archived: history only; the panel lists members without tools (the owner may still delete). */
+  let archived = false;
+  const showLinkMaker = () => { linkMaker.hidden = !(canInvite(myRole) && roomKind === 'private') || archived; };
   const leaveButton = h('button', { type: 'button', class: 'secondary danger', id: 'leave-room', hidden: true }, 'Leave room');
   const membersPanel = h('details', {
     class: 'members-panel', id: 'members-panel',
     open: window.matchMedia('(min-width: 800px)').matches,
   },
   h('summary', {}, h('h2', {}, 'Members ', membersCount)),
-  membersError, memberList, inviteForm, linkMaker, leaveButton);
+  membersError, memberList, inviteForm, linkMaker, admin.el, leaveButton);
 
   const textarea = h('textarea', {
     id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
@@ -220,6 +231,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   function memberEl(m) {
     const self = String(m.userId) === myId;
     const actions = [];
+    if (archived) return memberRow(m, self, actions);
     const newRole = roleChange(myRole, m.role, self);
     if (newRole) {
       const button = h('button', {
@@ -240,9 +252,12 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     if (canModerate(myRole, m.role, self)) {
       const moderation = [
         ['kick', 'Kick', `Kick ${m.username}`, () => api.kick(roomId, m.userId)],
-        ['ban', 'Ban', `Ban ${m.username}`, () => api.ban(roomId, m.userId)],
-        ['mute', 'Mute', `Mute ${m.username} for ${MUTE_SECONDS / 60} minutes`,
-          () => api.mute(roomId, m.userId, MUTE_SECONDS)],
+        ['ban', 'Ban', `Ban ${m.username}`, () => api.ban(roomId, m.userId).then(() => admin.refresh())],
+        mutes.isMuted(m.userId)
+          ? ['unmute', 'Unmute', `Unmute ${m.username}`,
+            () => api.unmute(roomId, m.userId).then(() => mutes.unmuted(m.userId))]
+          : ['mute', 'Mute', `Mute ${m.username} for ${MUTE_SECONDS / 60} minutes`,
+            () => api.mute(roomId, m.userId, MUTE_SECONDS).then((r) => mutes.muted(m.userId, r.until))],
       ];
       for (const [action, label, ariaLabel, call] of moderation) {
         const button = h('button', {
@@ -253,6 +268,18 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         actions.push(button);
       }
     }
+    if (canTransfer(myRole, m.role, self)) {
+      const button = confirmButton({
+        id: undefined, label: 'Make owner', confirmLabel: `Confirm: ${m.username} owns the room`,
+        className: 'link-button danger', action: () => act(button, () => api.transferOwnership(roomId, m.userId)),
+      });
+      button.dataset.action = 'transfer';
+      actions.push(button);
+    }
+    return memberRow(m, self, actions);
+  }
+
+  function memberRow(m, self, actions) {
     return h('li', { class: self ? 'me' : undefined, dataset: { userId: m.userId, username: m.username, role: m.role } },
       h('span', { class: 'member-name' }, m.username, self && h('span', { class: 'you' }, ' (you)')),
       h('span', { class: 'role-badge', dataset: { role: m.role } }, m.role),
@@ -265,13 +292,16 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       const members = sortMembers(await api.members(roomId));
       if (roomEnded) return;
       myRole = roleOf(members, myId);
-      rows.setRole(myRole);
+      names = new Map(members.map((m) => [String(m.userId), m.username]));
+      admin.update({ role: myRole, kind: roomKind, archived });
+      admin.refresh();
+      rows.setRole(archived ? null : myRole);
       membersCount.textContent = String(members.length);
       memberList.replaceChildren(...members.map(memberEl));
-      inviteForm.hidden = !canInvite(myRole);
+      inviteForm.hidden = !canInvite(myRole) || archived;
       showLinkMaker();
       // A direct conversation's two members are fixed.
-      leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
+      leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId) || archived;
     } catch (e) {
       // 404: no longer ours to see (removed from a private room); the socket's close says why.
       if (e.status !== 401 && e.status !== 404 && !roomEnded) showMembersError(e.message);
@@ -335,12 +365,14 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     probe: async () => {
       try {
         await api.whoIsHere(roomId);
-        return 'ok';
       } catch (e) {
         if (e.status === 401) return 'unauthorized';
         if (e.status === 404) return 'gone';
         return 'unreachable';
       }
+      // An archived room still answers REST but refuses the socket (410): read-only.
+      const { rooms } = await api.rooms().catch(() => ({ rooms: [] }));
+      return rooms.some((r) => r.id === roomId && r.archived) ? 'archived' : 'ok';
     },
     handlers: {
       messages(list) {
@@ -377,6 +409,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
       },
       typing: (frame) => typists.typing(frame),
       moderation(frame) {
+        mutes.note(frame);
+        if (frame.action === 'ban' || frame.action === 'unban') admin.refresh();
         const text = moderationText(frame, myId);
         if (text) {
           addNotice(text, frame.sentAt, 'moderation');
@@ -426,12 +460,33 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         notice.textContent = texts[reason] ?? `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;
         composer.hidden = true;
+        if (reason === 'archived') {
+          showArchived();
+          return;
+        }
         roomEnded = true;
         clearTimeout(membersTimer);
         membersPanel.hidden = true;
       },
     },
   });
+
+  /** The room was archived (4008) or was already (410): its history, members, the owner's Delete. */
+  async function showArchived() {
+    archived = true;
+    typingLine.hidden = true;
+    title.dataset.archived = 'true';
+    if (!title.querySelector('.archived-badge')) title.append(' ', archivedBadge());
+    statusText.textContent = 'Archived: read-only';
+    loadMembers();
+    if (log.querySelector('[data-seq]')) return;
+    try {
+      const page = await api.messages(roomId, { limit: 100 });
+      connection.on.messages(page.messages);
+    } catch (e) {
+      if (e.status !== 401) notice.textContent += ` ${e.message}`;
+    }
+  }
 
   reconnectNow.addEventListener('click', () => connection.wake());
   olderButton.addEventListener('click', async () => {
@@ -510,7 +565,9 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
           title.append(' ', privateBadge());
         }
         roomKind = room.kind ?? 'public';
+        if (room.archived && !title.querySelector('.archived-badge')) title.append(' ', archivedBadge());
         showLinkMaker();
+        admin.update({ kind: roomKind });
         document.title = `${room.name} · Huddle`;
       }
     }).catch(() => {});
