@@ -894,6 +894,7 @@ try {
     assert.equal(await composer(bobTab).isHidden(), true);
     await bobTab.locator('#room-title .archived-badge').waitFor();
     assert.equal(await bobTab.locator('#members button[data-action]').count(), 0, 'no tools in an archived room');
+    assert.equal(await bobTab.locator('#messages .msg-tools button:visible').count(), 0, 'no edit or delete either');
   });
 
   await step('alice deletes the archived room (confirm click): back to her list without it; gone from bob\'s too', async () => {

@@ -309,6 +309,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     members.archive();
     typingLine.hidden = true;
     title.dataset.archived = 'true';
+    // No edits or deletes in an archived room (the server answers 409): hide the message tools.
+    log.dataset.readOnly = 'true';
     if (!title.querySelector('.archived-badge')) title.append(' ', archivedBadge());
     statusText.textContent = 'Archived: read-only';
     if (log.querySelector('[data-seq]')) return;
