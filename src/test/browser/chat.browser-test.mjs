@@ -177,6 +177,8 @@ const browser = await chromium.launch({
 let alice;
 let bob;
 let failed = false;
+/** The private room of the invitation-link step, and both tabs in it, for the moderation steps. */
+let linked;
 
 try {
   await step('security headers on the page, its assets and the API; Swagger UI has its own policy', async () => {
@@ -793,6 +795,118 @@ try {
     await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
     await bobTab.goto(`${BASE}#/invite/${'A'.repeat(32)}`);
     await eventually(async () => assert.match(await bobTab.textContent('#invite-status'), /does not work/));
+    linked = { aliceTab, bobTab, url, room: LINKED };
+  });
+
+  // ---- the owner's and admins' tools (js/room-admin.js) ------------------------------------
+  await step('alice lists the room\'s invitation links and revokes a second one; the first still works', async () => {
+    const { aliceTab } = linked;
+    await eventually(async () => assert.equal(await aliceTab.locator('#invitations li').count(), 1));
+    assert.match(await aliceTab.textContent('#invitations li'), /alice.*used 1 time/);
+    await aliceTab.getByRole('button', { name: 'Create invitation link' }).click();
+    await eventually(async () => assert.equal(await aliceTab.locator('#invitations li').count(), 2));
+    // Newest first: revoke the one just made.
+    await aliceTab.locator('#invitations li').first().getByRole('button', { name: /^Revoke/ }).click();
+    await eventually(async () => assert.equal(await aliceTab.locator('#invitations li').count(), 1));
+    assert.match(await aliceTab.textContent('#invitations li'), /used 1 time/, 'the used one is left');
+  });
+
+  await step('alice bans bob: his tab says so (4007), the bans list shows him, his link is refused; she unbans him and he rejoins by the link', async () => {
+    const { aliceTab, bobTab, url, room } = linked;
+    await bobTab.goto(`${BASE}#/room/${room.id}`);
+    await waitLive(bobTab);
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Ban bob' }).click();
+    await bobTab.getByText(`You were banned from room “${room.id}”.`).waitFor();
+    assert.equal(await bobTab.getAttribute('#conn-status', 'data-close-code'), '4007');
+    await eventually(async () => assert.deepEqual(
+      await aliceTab.$$eval('#bans li', (els) => els.map((e) => e.dataset.username)), ['bob']));
+    assert.match(await aliceTab.textContent('#bans li'), /by alice/);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner']));
+    await bobTab.goto(url);
+    await eventually(async () => assert.match(await bobTab.textContent('#invite-status'), /banned/i));
+    await aliceTab.getByRole('button', { name: 'Unban bob' }).click();
+    await eventually(async () => assert.equal(await aliceTab.locator('#bans li').count(), 0));
+    assert.equal(await aliceTab.locator('#bans-empty').isVisible(), true);
+    await bobTab.goto(`${BASE}#/`);
+    await bobTab.goto(url);
+    await waitLive(bobTab);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member']));
+  });
+
+  await step('alice mutes bob: his message is refused; she unmutes him (the button turns back) and it goes out', async () => {
+    const { aliceTab, bobTab } = linked;
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: /^Mute bob/ }).click();
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Unmute bob' }).waitFor();
+    await say(bobTab, 'can anyone hear me');
+    await bobTab.locator('#outbox li[data-status="failed"]', { hasText: /muted/i }).waitFor();
+    await bobTab.getByRole('button', { name: 'Discard' }).click();
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: 'Unmute bob' }).click();
+    await memberRow(aliceTab, 'bob').getByRole('button', { name: /^Mute bob/ }).waitFor();
+    await aliceTab.locator('.log .notice[data-kind="moderation"]', { hasText: 'alice unmuted bob' }).waitFor();
+    await say(bobTab, 'back again');
+    await waitForText(aliceTab, 'back again');
+  });
+
+  await step('alice hands the room to bob (after a confirm click): he is its owner, she an admin; he hands it back', async () => {
+    const { aliceTab, bobTab } = linked;
+    const transfer = memberRow(aliceTab, 'bob').locator('button[data-action="transfer"]');
+    await transfer.click();
+    assert.match(await transfer.textContent(), /Confirm: bob owns the room/);
+    assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:member'], 'one click changes nothing');
+    await transfer.click();
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['bob:owner', 'alice:admin']));
+    assert.equal(await aliceTab.locator('#archive-room').isVisible(), false, 'an admin does not archive');
+    // A role change sends no frame: bob's tab learns it on its next load.
+    await bobTab.reload();
+    await waitLive(bobTab);
+    await openMembers(bobTab);
+    await eventually(async () => assert.deepEqual(await membersOf(bobTab), ['bob:owner', 'alice:admin']));
+    const back = memberRow(bobTab, 'alice').locator('button[data-action="transfer"]');
+    await back.click();
+    await back.click();
+    await eventually(async () => assert.deepEqual(await membersOf(bobTab), ['alice:owner', 'bob:admin']));
+    await aliceTab.reload();
+    await waitLive(aliceTab);
+    await openMembers(aliceTab);
+    await eventually(async () => assert.deepEqual(await membersOf(aliceTab), ['alice:owner', 'bob:admin']));
+    await aliceTab.locator('#archive-room').waitFor();
+  });
+
+  await step('alice archives the room (confirm click): bob\'s tab says archived, read-only; both lists mark it; reopened it shows its history without a socket', async () => {
+    const { aliceTab, bobTab, room } = linked;
+    await aliceTab.locator('#archive-room').click();
+    assert.equal(await aliceTab.textContent('#archive-room'), 'Confirm archive');
+    await aliceTab.locator('#archive-room').click();
+    await bobTab.getByText(`Room “${room.id}” was archived: its history stays, but nobody can write in it.`).waitFor();
+    assert.equal(await bobTab.getAttribute('#conn-status', 'data-close-code'), '4008');
+    assert.equal(await composer(bobTab).isHidden(), true, 'read-only');
+    await bobTab.locator('#room-title .archived-badge').waitFor();
+    await aliceTab.locator('.log .notice[data-kind="moderation"]', { hasText: 'alice archived the room' }).waitFor();
+    await eventually(async () => assert.equal(await aliceTab.locator('#archive-room').isVisible(), false));
+    assert.equal(await aliceTab.locator('#delete-room').isVisible(), true, 'the owner may still delete it');
+    await bobTab.getByRole('link', { name: 'Rooms' }).click();
+    const listed = (await roomList(bobTab)).find((r) => r.id === room.id);
+    assert.match(listed?.text ?? '', /archived/);
+    assert.equal(await bobTab.locator(`.room-list li.archived[data-room-id="${room.id}"]`).count(), 1);
+    await bobTab.locator(`.room-list li[data-room-id="${room.id}"] a`).click();
+    await waitForText(bobTab, 'back again');
+    await eventually(async () => assert.equal(await connState(bobTab), 'stopped'));
+    assert.equal(await composer(bobTab).isHidden(), true);
+    await bobTab.locator('#room-title .archived-badge').waitFor();
+    assert.equal(await bobTab.locator('#members button[data-action]').count(), 0, 'no tools in an archived room');
+    assert.equal(await bobTab.locator('#messages .msg-tools button:visible').count(), 0, 'no edit or delete either');
+  });
+
+  await step('alice deletes the archived room (confirm click): back to her list without it; gone from bob\'s too', async () => {
+    const { aliceTab, bobTab, room } = linked;
+    await aliceTab.locator('#delete-room').click();
+    assert.equal(await aliceTab.textContent('#delete-room'), 'Confirm delete room');
+    await aliceTab.locator('#delete-room').click();
+    await aliceTab.getByRole('heading', { name: 'Rooms' }).waitFor();
+    assert.equal((await roomList(aliceTab)).some((r) => r.id === room.id), false);
+    await bobTab.goto(`${BASE}#/`);
+    await bobTab.reload();
+    assert.equal((await roomList(bobTab)).some((r) => r.id === room.id), false);
     await closeTab(bob, bobTab);
     await closeTab(alice, aliceTab);
   });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  canInvite, canLeave, canModerate, canRemove, moderationText, roleChange, roleOf, sortMembers,
+  MuteBook, canCloseRoom, canInvite, canLeave, canModerate, canRemove, canSeeBans, canTransfer, moderationText,
+  roleChange, roleOf, sortMembers,
 } from '../../../main/resources/META-INF/resources/js/membership.js';
 
 const ROLES = ['owner', 'admin', 'member'];
@@ -69,4 +70,37 @@ test('a moderation frame reads as a system line, "you" for the viewer', () => {
   assert.match(moderationText(frame('mute', { until: '2026-11-27T20:05:00Z' }), '1'), /^alice muted bob until \d/);
   assert.equal(moderationText({ type: 'moderation', action: 'archive', by: 'alice' }, '1'), 'alice archived the room');
   assert.equal(moderationText(frame('smite'), '1'), null, 'an unknown action shows nothing');
+});
+
+test('only the owner transfers the room, to an admin or a member, never to itself or a visitor', () => {
+  const allowed = [];
+  for (const me of [...ROLES, null]) {
+    for (const target of [...ROLES, null]) if (canTransfer(me, target)) allowed.push(`${me}→${target}`);
+  }
+  assert.deepEqual(allowed, ['owner→admin', 'owner→member']);
+  assert.equal(canTransfer('owner', 'admin', true), false);
+});
+
+test('owner and admins see the bans; only the owner archives or deletes', () => {
+  assert.deepEqual(ROLES.filter(canSeeBans), ['owner', 'admin']);
+  assert.deepEqual(ROLES.filter(canCloseRoom), ['owner']);
+  assert.equal(canSeeBans(null), false);
+  assert.equal(canCloseRoom(null), false);
+});
+
+test('MuteBook learns mutes from frames and answers, forgets them on unmute or when they run out', () => {
+  const book = new MuteBook();
+  const now = Date.parse('2026-11-27T19:55:00Z');
+  assert.equal(book.isMuted('2', now), false);
+  assert.equal(book.note({ type: 'moderation', action: 'mute', userId: '2', until: '2026-11-27T20:05:00Z' }), true);
+  assert.equal(book.isMuted(2, now), true, 'ids compare as strings');
+  assert.equal(book.isMuted('3', now), false, 'nobody else');
+  assert.equal(book.isMuted('2', Date.parse('2026-11-27T20:05:00Z')), false, 'ran out');
+  assert.equal(book.isMuted('2', now), false, 'and is forgotten');
+  book.muted('2', '2026-11-27T20:05:00Z');
+  assert.equal(book.note({ action: 'unmute', userId: '2' }), true);
+  assert.equal(book.isMuted('2', now), false);
+  assert.equal(book.note({ action: 'kick', userId: '2' }), false, 'other actions change nothing');
+  book.muted('4', 'not a time');
+  assert.equal(book.isMuted('4', now), false, 'a bad until is ignored');
 });

@@ -269,6 +269,16 @@ describe('RoomConnection', () => {
     assert.equal(conn.state, 'stopped');
   });
 
+  test('a refused upgrade of an archived room (410) stops for good: the room is read-only', async () => {
+    const { conn, fatal, timers } = setup({ probe: async () => 'archived' });
+    conn.start();
+    FakeSocket.last().drop(1006);
+    await flush();
+    assert.deepEqual(fatal, ['archived']);
+    assert.equal(timers.queue.length, 0);
+    assert.equal(conn.state, 'stopped');
+  });
+
   for (const code of [4001, 4002, 4003]) {
     test(`a close with ${code} (session ended) stops for good without retrying`, async () => {
       const { conn, fatal, timers } = setup();

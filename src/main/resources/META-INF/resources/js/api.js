@@ -109,10 +109,21 @@ export const api = {
   ban: (roomId, userId) => request('POST', `api/v1/rooms/${enc(roomId)}/bans`, { userId: String(userId) }),
   mute: (roomId, userId, durationSeconds) =>
     request('POST', `api/v1/rooms/${enc(roomId)}/mutes`, { userId: String(userId), durationSeconds }),
+  unmute: (roomId, userId) => request('DELETE', `api/v1/rooms/${enc(roomId)}/mutes/${enc(userId)}`),
+  bans: async (roomId) => (await request('GET', `api/v1/rooms/${enc(roomId)}/bans`)).bans,
+  unban: (roomId, userId) => request('DELETE', `api/v1/rooms/${enc(roomId)}/bans/${enc(userId)}`),
+  /** Hands the room to another member; answers the new member list. */
+  transferOwnership: async (roomId, userId) =>
+    (await request('PUT', `api/v1/rooms/${enc(roomId)}/owner`, { userId: String(userId) })).members,
+  archiveRoom: (roomId) => request('POST', `api/v1/rooms/${enc(roomId)}/archive`),
+  deleteRoom: (roomId) => request('DELETE', `api/v1/rooms/${enc(roomId)}`),
 
   /** A link that makes whoever accepts it a member (js/invitations.js). */
   createInvitation: (roomId, expiresInSeconds) =>
     request('POST', `api/v1/rooms/${enc(roomId)}/invitations`, { expiresInSeconds }),
+  /** The room's links that still work, newest first, without their codes. */
+  invitations: async (roomId) => (await request('GET', `api/v1/rooms/${enc(roomId)}/invitations`)).invitations,
+  revokeInvitation: (roomId, id) => request('DELETE', `api/v1/rooms/${enc(roomId)}/invitations/${enc(id)}`),
   acceptInvitation: (code) => request('POST', `api/v1/invitations/${enc(code)}/accept`),
 
   /** The direct conversation with a user, started if needed (see js/direct.js). */

@@ -66,3 +66,61 @@ export function sortMembers(members) {
   return [...members].sort((a, b) => (RANK[a.role] ?? 9) - (RANK[b.role] ?? 9)
     || String(a.username).localeCompare(String(b.username)));
 }
+
+/** Only the owner hands the room to another member (README: `PUT .../owner`); the old owner
+ * becomes an admin. Not to oneself, nor to a non-member (a public room's visitor). */
+export function canTransfer(myRole, targetRole, isSelf = false) {
+  return myRole === 'owner' && !isSelf && (targetRole === 'admin' || targetRole === 'member');
+}
+
+/** The owner and admins see the bans list (and lift bans) and the room's invitation links. */
+export function canSeeBans(myRole) {
+  return myRole === 'owner' || myRole === 'admin';
+}
+
+/** Only the owner archives or deletes the room; a direct conversation has no owner to. */
+export function canCloseRoom(myRole) {
+  return myRole === 'owner';
+}
+
+/**
+ * Who is muted in one room, as far as this tab knows: there is no GET of mutes, so it learns from
+ * the `mute`/`unmute` moderation frames and from the answer to its own `POST .../mutes`.
+ */
+export class MuteBook {
+  #until = new Map();
+
+  /** Records a mute of `userId` until the ISO time `until` (a newer mute replaces one). */
+  muted(userId, until) {
+    const t = Date.parse(until);
+    if (!Number.isNaN(t)) this.#until.set(String(userId), t);
+  }
+
+  unmuted(userId) {
+    this.#until.delete(String(userId));
+  }
+
+  /** Applies a `moderation` frame; true when it changed what this book says. */
+  note(frame) {
+    if (frame?.action === 'mute' && frame.userId != null) {
+      this.muted(frame.userId, frame.until);
+      return true;
+    }
+    if (frame?.action === 'unmute' && frame.userId != null) {
+      this.unmuted(frame.userId);
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether `userId` is muted at `now` (ms); a mute that ran out is forgotten. */
+  isMuted(userId, now = Date.now()) {
+    const t = this.#until.get(String(userId));
+    if (t === undefined) return false;
+    if (t <= now) {
+      this.#until.delete(String(userId));
+      return false;
+    }
+    return true;
+  }
+}

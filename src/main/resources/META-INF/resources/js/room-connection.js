@@ -59,8 +59,9 @@ export class RoomConnection {
    * @param {object} o
    * @param {string} o.url the room's ws: URL without query
    * @param {(q: {after?: number, before?: number, limit: number}) => Promise<{messages: object[], hasMore: boolean}>} o.fetchPage
-   * @param {() => Promise<'ok'|'unauthorized'|'gone'|'unreachable'>} [o.probe] asked after a
-   *     connection attempt that never opened: browsers hide the refused upgrade's status
+   * @param {() => Promise<'ok'|'unauthorized'|'gone'|'archived'|'unreachable'>} [o.probe] asked
+   *     after a connection attempt that never opened: browsers hide the refused upgrade's status
+   *     (an archived room's handshake is 410: read-only, not worth retrying)
    * @param {object} o.handlers messages(list), presence(frame), typing(frame), pending(item),
    *     dm(frame), read(frame), moderation(frame), state(info), notice(text), fatal(reason); all optional
    */
@@ -415,7 +416,7 @@ export class RoomConnection {
       // the room is gone (then retrying is pointless) or the server is just not reachable.
       const verdict = await this.probe().catch(() => 'unreachable');
       if (this.stopped) return;
-      if (verdict === 'unauthorized' || verdict === 'gone') {
+      if (verdict === 'unauthorized' || verdict === 'gone' || verdict === 'archived') {
         this.stopped = true;
         this.#setState('stopped', { reason: verdict });
         this.on.fatal?.(verdict);

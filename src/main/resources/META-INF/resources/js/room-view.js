@@ -2,14 +2,12 @@
 import { api, roomSocketUrl } from './api.js';
 import { directPeer, isDirectRoom } from './direct.js';
 import { h, replace } from './dom.js';
-import { privateBadge } from './rooms-view.js';
-import {
-  MUTE_SECONDS, canInvite, canLeave, canModerate, canRemove, moderationText, roleChange, roleOf, sortMembers,
-} from './membership.js';
+import { archivedBadge, privateBadge } from './rooms-view.js';
+import { moderationText } from './membership.js';
+import { membersPanel } from './members-panel.js';
 import { MAX_CONTENT_LENGTH, RoomConnection, contentLength, contentProblem } from './room-connection.js';
 import { isChange } from './edits.js';
 import { MessageRows } from './message-rows.js';
-import { invitationLinks } from './invitations.js';
 import { ReadMarker, markSeen, readFrames } from './read-state.js';
 import { layoutLog } from './timeline.js';
 import { TypingIndicator, TypingThrottle, typingText } from './typing.js';
@@ -68,28 +66,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   const presence = h('section', { class: 'presence', 'aria-labelledby': 'people-title' },
     h('h2', { id: 'people-title' }, 'Here now ', peopleCount), people);
 
-  // Members and roles; the owner's and admins' tools. Open at once on a wide screen only.
-  const membersCount = h('span', { class: 'count-badge' }, '0');
-  const memberList = h('ul', { id: 'members', class: 'members' });
-  const membersError = h('p', { id: 'members-error', class: 'form-error', role: 'alert', hidden: true });
-  const inviteInput = h('input', {
-    id: 'f-invite', name: 'username', autocomplete: 'off', placeholder: 'username', required: true,
-  });
-  const inviteForm = h('form', { class: 'invite', 'aria-label': 'Invite a user', hidden: true },
-    h('label', { for: 'f-invite', class: 'visually-hidden' }, 'Username to invite'),
-    inviteInput,
-    h('button', { type: 'submit', class: 'secondary' }, 'Invite'));
-  // Invitation links: private rooms only, for the owner and admins.
-  const linkMaker = invitationLinks({ roomId });
-  let roomKind = null;
-  const showLinkMaker = () => { linkMaker.hidden = !(canInvite(myRole) && roomKind === 'private'); };
-  const leaveButton = h('button', { type: 'button', class: 'secondary danger', id: 'leave-room', hidden: true }, 'Leave room');
-  const membersPanel = h('details', {
-    class: 'members-panel', id: 'members-panel',
-    open: window.matchMedia('(min-width: 800px)').matches,
-  },
-  h('summary', {}, h('h2', {}, 'Members ', membersCount)),
-  membersError, memberList, inviteForm, linkMaker, leaveButton);
+  // Members, roles and the room tools (js/members-panel.js).
+  const members = membersPanel({ roomId, myId, onRole: (role) => rows.setRole(role) });
 
   const textarea = h('textarea', {
     id: 'composer', name: 'content', rows: 1, placeholder: 'Write a message…', autocomplete: 'off',
@@ -113,7 +91,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     notice,
     h('div', { class: 'room-body' },
       h('section', { class: 'conversation', 'aria-labelledby': 'room-title' }, scroller, typingLine, composer),
-      h('div', { class: 'side' }, presence, membersPanel))));
+      h('div', { class: 'side' }, presence, members.el))));
 
   // --- messages ---------------------------------------------------------------------------
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
@@ -188,118 +166,6 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     }, 150);
   }
 
-  // --- members ------------------------------------------------------------------------------
-  /** My role here: 'owner', 'admin', 'member', or null (not a member: a public room's guest). */
-  let myRole = null;
-  /** Removed, left or gone: the panel is hidden and no longer asks the server. */
-  let roomEnded = false;
-  let membersTimer = null;
-
-  function showMembersError(message) {
-    membersError.textContent = message ?? '';
-    membersError.hidden = !message;
-  }
-
-  /** One membership action: its button waits; a refusal shows the server's sentence. */
-  async function act(button, action) {
-    showMembersError(null);
-    button.disabled = true;
-    try {
-      await action();
-      return true;
-    } catch (e) {
-      // A 401 is handled by api.js (back to the log-in screen).
-      if (e.status !== 401) showMembersError(e.message);
-      return false;
-    } finally {
-      button.disabled = false;
-      if (!roomEnded) loadMembers();
-    }
-  }
-
-  function memberEl(m) {
-    const self = String(m.userId) === myId;
-    const actions = [];
-    const newRole = roleChange(myRole, m.role, self);
-    if (newRole) {
-      const button = h('button', {
-        type: 'button', class: 'link-button', dataset: { action: 'role' },
-        'aria-label': `Make ${m.username} ${newRole === 'admin' ? 'an admin' : 'a member'}`,
-      }, newRole === 'admin' ? 'Make admin' : 'Make member');
-      button.addEventListener('click', () => act(button, () => api.setRole(roomId, m.userId, newRole)));
-      actions.push(button);
-    }
-    if (canRemove(myRole, m.role, self)) {
-      const button = h('button', {
-        type: 'button', class: 'link-button danger', dataset: { action: 'remove' },
-        'aria-label': `Remove ${m.username}`,
-      }, 'Remove');
-      button.addEventListener('click', () => act(button, () => api.removeMember(roomId, m.userId)));
-      actions.push(button);
-    }
-    if (canModerate(myRole, m.role, self)) {
-      const moderation = [
-        ['kick', 'Kick', `Kick ${m.username}`, () => api.kick(roomId, m.userId)],
-        ['ban', 'Ban', `Ban ${m.username}`, () => api.ban(roomId, m.userId)],
-        ['mute', 'Mute', `Mute ${m.username} for ${MUTE_SECONDS / 60} minutes`,
-          () => api.mute(roomId, m.userId, MUTE_SECONDS)],
-      ];
-      for (const [action, label, ariaLabel, call] of moderation) {
-        const button = h('button', {
-          type: 'button', class: action === 'mute' ? 'link-button' : 'link-button danger', dataset: { action },
-          'aria-label': ariaLabel,
-        }, label);
-        button.addEventListener('click', () => act(button, call));
-        actions.push(button);
-      }
-    }
-    return h('li', { class: self ? 'me' : undefined, dataset: { userId: m.userId, username: m.username, role: m.role } },
-      h('span', { class: 'member-name' }, m.username, self && h('span', { class: 'you' }, ' (you)')),
-      h('span', { class: 'role-badge', dataset: { role: m.role } }, m.role),
-      actions.length > 0 && h('span', { class: 'member-actions' }, actions));
-  }
-
-  async function loadMembers() {
-    clearTimeout(membersTimer);
-    try {
-      const members = sortMembers(await api.members(roomId));
-      if (roomEnded) return;
-      myRole = roleOf(members, myId);
-      rows.setRole(myRole);
-      membersCount.textContent = String(members.length);
-      memberList.replaceChildren(...members.map(memberEl));
-      inviteForm.hidden = !canInvite(myRole);
-      showLinkMaker();
-      // A direct conversation's two members are fixed.
-      leaveButton.hidden = !canLeave(myRole) || isDirectRoom(roomId);
-    } catch (e) {
-      // 404: no longer ours to see (removed from a private room); the socket's close says why.
-      if (e.status !== 401 && e.status !== 404 && !roomEnded) showMembersError(e.message);
-    }
-  }
-
-  function refreshMembers() {
-    if (roomEnded) return;
-    clearTimeout(membersTimer);
-    membersTimer = setTimeout(loadMembers, 150);
-  }
-
-  inviteForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const username = inviteInput.value.trim();
-    if (username === '') {
-      showMembersError('username is required');
-      inviteInput.focus();
-      return;
-    }
-    if (await act(inviteForm.querySelector('button'), () => api.invite(roomId, username))) {
-      inviteInput.value = '';
-    }
-  });
-  leaveButton.addEventListener('click', async () => {
-    // Leaving is meant to take the user out of the room: back to the list once the server agrees.
-    if (await act(leaveButton, () => api.leave(roomId))) location.hash = '#/';
-  });
 
   // --- who is typing (js/typing.js) ---------------------------------------------------------
   const typists = new TypingIndicator({
@@ -335,12 +201,14 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
     probe: async () => {
       try {
         await api.whoIsHere(roomId);
-        return 'ok';
       } catch (e) {
         if (e.status === 401) return 'unauthorized';
         if (e.status === 404) return 'gone';
         return 'unreachable';
       }
+      // An archived room still answers REST but refuses the socket (410): read-only.
+      const { rooms } = await api.rooms().catch(() => ({ rooms: [] }));
+      return rooms.some((r) => r.id === roomId && r.archived) ? 'archived' : 'ok';
     },
     handlers: {
       messages(list) {
@@ -373,17 +241,18 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
           if (nearBottom()) toBottom();
         }
         refreshPeople();
-        refreshMembers();
+        members.refresh();
       },
       typing: (frame) => typists.typing(frame),
       moderation(frame) {
+        members.moderation(frame);
         const text = moderationText(frame, myId);
         if (text) {
           addNotice(text, frame.sentAt, 'moderation');
           layoutLog(log);
           if (nearBottom()) toBottom();
         }
-        refreshMembers();
+        members.refresh();
       },
       pending: renderPending,
       dm: (frame) => onDirect?.(frame),
@@ -403,7 +272,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
           notice.hidden = true;
           olderButton.hidden = !connection.hasOlder;
           refreshPeople();
-          refreshMembers();
+          members.refresh();
         }
       },
       notice(text) {
@@ -426,12 +295,32 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         notice.textContent = texts[reason] ?? `Room “${roomId}” does not exist (any more).`;
         notice.hidden = false;
         composer.hidden = true;
-        roomEnded = true;
-        clearTimeout(membersTimer);
-        membersPanel.hidden = true;
+        if (reason === 'archived') {
+          showArchived();
+          return;
+        }
+        members.end({ hide: true });
       },
     },
   });
+
+  /** The room was archived (4008) or was already (410): its history, members, the owner's Delete. */
+  async function showArchived() {
+    members.archive();
+    typingLine.hidden = true;
+    title.dataset.archived = 'true';
+    // No edits or deletes in an archived room (the server answers 409): hide the message tools.
+    log.dataset.readOnly = 'true';
+    if (!title.querySelector('.archived-badge')) title.append(' ', archivedBadge());
+    statusText.textContent = 'Archived: read-only';
+    if (log.querySelector('[data-seq]')) return;
+    try {
+      const page = await api.messages(roomId, { limit: 100 });
+      connection.on.messages(page.messages);
+    } catch (e) {
+      if (e.status !== 401) notice.textContent += ` ${e.message}`;
+    }
+  }
 
   reconnectNow.addEventListener('click', () => connection.wake());
   olderButton.addEventListener('click', async () => {
@@ -509,8 +398,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (room.kind === 'private') {
           title.append(' ', privateBadge());
         }
-        roomKind = room.kind ?? 'public';
-        showLinkMaker();
+        if (room.archived && !title.querySelector('.archived-badge')) title.append(' ', archivedBadge());
+        members.setKind(room.kind ?? 'public');
         document.title = `${room.name} · Huddle`;
       }
     }).catch(() => {});
@@ -522,8 +411,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
   return () => {
     clearTimeout(peopleTimer);
     typists.clear();
-    roomEnded = true;
-    clearTimeout(membersTimer);
+    members.end();
     window.removeEventListener('online', wake);
     document.removeEventListener('visibilitychange', onVisible);
     readMarker.stop();

@@ -19,6 +19,11 @@ export function privateBadge() {
     h('img', { src: 'lock.svg', alt: '', width: 9, height: 11, class: 'lock' }), 'private');
 }
 
+/** The "archived" mark of a room: read-only, its history kept. */
+export function archivedBadge() {
+  return h('span', { class: 'room-kind archived-badge' }, 'archived');
+}
+
 export async function renderRooms(main, { header, navigate, me }) {
   const list = h('ul', { class: 'room-list', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading rooms…');
@@ -66,11 +71,14 @@ export async function renderRooms(main, { header, navigate, me }) {
     list.replaceChildren(...rooms.map((room) => {
       // unread: only for rooms the user belongs to or has read before (see docs/web-client.md).
       const badge = unreadBadge(room.unread);
-      return h('li', { dataset: { roomId: room.id, kind: room.kind ?? 'public', unread: String(room.unread ?? 0) } },
-        h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
-          h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()],
-            badge && [' ', badge]),
-          h('span', { class: 'room-id' }, room.id)));
+      return h('li', {
+        dataset: { roomId: room.id, kind: room.kind ?? 'public', unread: String(room.unread ?? 0) },
+        class: room.archived ? 'archived' : undefined,
+      },
+      h('a', { href: `#/room/${encodeURIComponent(room.id)}`, class: 'room-link' },
+        h('span', { class: 'room-name' }, room.name, room.kind === 'private' && [' ', privateBadge()],
+          room.archived && [' ', archivedBadge()], badge && [' ', badge]),
+        h('span', { class: 'room-id' }, room.id)));
     }));
     if (truncated) status.textContent = `Showing the first ${rooms.length} rooms.`;
     else status.textContent = rooms.length ? '' : 'No rooms yet. Create the first one.';
