@@ -116,6 +116,20 @@ class ModerationHistoryTest {
     assertEquals(alice.username(), messages.get(1).get("by"));
     assertFalse(messages.get(1).containsKey("reason"));
 
+    // A moderation event is no message: it cannot be edited or deleted.
+    given()
+        .auth()
+        .oauth2(alice.token())
+        .contentType("application/json")
+        .body(Map.of("content", "rewritten"))
+        .patch("/api/v1/rooms/" + room + "/messages/2")
+        .then()
+        .statusCode(409)
+        .body(
+            "error",
+            org.hamcrest.Matchers.equalTo(
+                "Seq 2 is a moderation event, not a message: it cannot be changed"));
+
     try (WsClient late =
         WsClient.open(
             vertx,
