@@ -130,6 +130,23 @@ describe('RoomConnection', () => {
     assert.deepEqual(shown, [1, 2, 3]);
   });
 
+  test('a moderation event with a seq is a row of the sequence; one without stays a notice', () => {
+    const { conn, shown } = setup();
+    const notices = [];
+    conn.on.moderation = (f) => notices.push(f.action);
+    conn.start();
+    const s = FakeSocket.last();
+    s.open();
+    s.frame({ type: 'history', roomId: 'r', messages: [msg(1)] });
+    s.frame({ type: 'moderation', roomId: 'r', seq: 2, action: 'kick', userId: '2', by: 'alice' });
+    s.frame({ type: 'moderation', roomId: 'r', seq: 2, action: 'kick', userId: '2', by: 'alice' });
+    s.frame(msg(3));
+    s.frame({ type: 'moderation', roomId: 'r', action: 'delete', by: 'alice' });
+    assert.deepEqual(shown, [1, 2, 3]);
+    assert.equal(conn.lastSeq, 3);
+    assert.deepEqual(notices, ['delete']);
+  });
+
   test('backoff grows per failed attempt and resets once live', async () => {
     const { conn, timers, states } = setup();
     conn.start();

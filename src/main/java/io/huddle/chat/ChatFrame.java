@@ -35,9 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ChatFrame(
     @Schema(
             description =
-                "`message`, or an `edit` / `delete` event of the message `targetSeq` (an event has"
-                    + " a seq of its own)",
-            enumeration = {"message", "edit", "delete"},
+                "`message`, an `edit` / `delete` event of the message `targetSeq`, or a"
+                    + " `moderation` event (`action`); every event has a seq of its own",
+            enumeration = {"message", "edit", "delete", "moderation"},
             examples = "message")
         String type,
     @Schema(examples = "general") String roomId,
@@ -48,7 +48,8 @@ public record ChatFrame(
     @Schema(
             description =
                 "Who wrote the message, or who made the edit or delete (an owner or admin may"
-                    + " delete others' messages)",
+                    + " delete others' messages); a moderation event: the user it concerns (absent"
+                    + " for archive)",
             examples = "1")
         String userId,
     @Schema(examples = "alice") String username,
@@ -71,9 +72,13 @@ public record ChatFrame(
     @Schema(hidden = true) Long retryAfterMs,
     @Schema(hidden = true) Instant expiresAt,
     @Schema(hidden = true) Long expiresInMs,
-    @Schema(hidden = true) String action,
-    @Schema(hidden = true) String by,
-    @Schema(hidden = true) Instant until) {
+    @Schema(
+            description = "A moderation event: what the owner or admin did",
+            enumeration = {"kick", "ban", "unban", "mute", "unmute", "archive"})
+        String action,
+    @Schema(description = "A moderation event: the username of the owner or admin who acted")
+        String by,
+    @Schema(description = "A mute event: when the mute ends") Instant until) {
 
   public static final String MESSAGE = "message";
   public static final String JOIN = "join";
@@ -95,12 +100,16 @@ public record ChatFrame(
    * (never with text).
    */
   public static ChatFrame of(StoredMessage m) {
+    if (m.kind() == StoredMessage.Kind.MODERATION) {
+      return moderation(m);
+    }
     Builder frame =
         new Builder(
                 switch (m.kind()) {
                   case MESSAGE -> MESSAGE;
                   case EDIT -> EDIT;
                   case DELETE -> DELETE;
+                  case MODERATION -> MODERATION;
                 })
             .roomId(m.roomId())
             .seq(m.seq())
@@ -172,6 +181,22 @@ public record ChatFrame(
     frame.by = m.by();
     frame.until = m.until();
     frame.sentAt = m.at();
+    frame.seq = m.seq();
+    return frame.build();
+  }
+
+  /** A moderation event of the room's history: the same frame as the live one. */
+  private static ChatFrame moderation(StoredMessage m) {
+    StoredMessage.Moderation what = m.moderation();
+    Builder frame =
+        new Builder(MODERATION)
+            .roomId(m.roomId())
+            .seq(m.seq())
+            .user(what.userId() == null ? null : String.valueOf(what.userId()), what.username());
+    frame.action = what.action();
+    frame.by = m.username();
+    frame.until = what.until();
+    frame.sentAt = m.sentAt();
     return frame.build();
   }
 

@@ -84,7 +84,11 @@ final class BatchChanges {
           Refusal.CONFLICT,
           "Seq "
               + seq
-              + (row.kind() == Kind.EDIT ? " is an edit" : " is a delete")
+              + switch (row.kind()) {
+                case EDIT -> " is an edit";
+                case DELETE -> " is a delete";
+                default -> " is a moderation";
+              }
               + " event, not a message: it cannot be changed");
     }
     if (row.deleted() || deletedHere) {

@@ -36,7 +36,7 @@ public class Message extends PanacheEntityBase {
   @Column(name = "sent_at", nullable = false)
   public Instant sentAt;
 
-  /** {@code message}, {@code edit} or {@code delete} (V9). */
+  /** {@code message}, {@code edit} or {@code delete} (V9), or {@code moderation} (V13). */
   @Column(nullable = false)
   public String kind;
 
@@ -50,6 +50,19 @@ public class Message extends PanacheEntityBase {
   @Column(name = "deleted_at")
   public Instant deletedAt;
 
+  /** A moderation event (V13): its action; null on every other row. */
+  public String action;
+
+  /** A moderation event: the user it concerns (none for archive). */
+  @Column(name = "subject_id")
+  public Long subjectId;
+
+  @Column(name = "subject_name")
+  public String subjectName;
+
+  /** A mute event: when the mute ends. */
+  public Instant until;
+
   StoredMessage toStored() {
     return new StoredMessage(
         roomId,
@@ -61,6 +74,9 @@ public class Message extends PanacheEntityBase {
         StoredMessage.Kind.of(kind),
         targetSeq,
         editedAt,
-        deletedAt);
+        deletedAt,
+        action == null
+            ? null
+            : new StoredMessage.Moderation(action, subjectId, subjectName, until));
   }
 }

@@ -258,6 +258,7 @@ public class MessageWriter {
         p.kind(),
         change ? p.targetSeq() : null,
         null,
+        null,
         null);
   }
 }

@@ -12,11 +12,11 @@ import java.time.Instant;
  * Optional retention: keeps at most {@code huddle.history.retention.max-messages} per room and
  * nothing older than {@code huddle.history.retention.max-age}. Off unless one of them is set.
  *
- * <p>Edit and delete events are rows of the sequence like messages: they count towards {@code
- * max-messages} (the newest seqs are kept) and age by their own {@code sent_at}. An event may
- * outlive the message it changed; it is left in place (removing it would open a hole in the middle
- * of the sequence), and a client that does not hold its target ignores it. A deleted message's text
- * is gone already, whether or not retention has reached its row.
+ * <p>Edit, delete and moderation events are rows of the sequence like messages: they count towards
+ * {@code max-messages} (the newest seqs are kept) and age by their own {@code sent_at}. An event
+ * may outlive the message it changed; it is left in place (removing it would open a hole in the
+ * middle of the sequence), and a client that does not hold its target ignores it. A deleted
+ * message's text is gone already, whether or not retention has reached its row.
  */
 @ApplicationScoped
 public class RetentionJob {

@@ -7,7 +7,9 @@ import java.time.Instant;
  * ordered. A {@link Kind#MESSAGE} carries its current text ({@code null} once deleted) and when it
  * was last edited or deleted; an {@link Kind#EDIT} or {@link Kind#DELETE} event names the message
  * it changed ({@code targetSeq}), an edit with the text it set (removed if the message is deleted
- * later), a delete never with text. {@code userId}/{@code username} are whoever made the row.
+ * later), a delete never with text. A {@link Kind#MODERATION} event (V13) has no text and carries
+ * its {@link Moderation}. {@code userId}/{@code username} are whoever made the row (for a
+ * moderation event: the owner or admin who acted).
  */
 public record StoredMessage(
     String roomId,
@@ -19,13 +21,22 @@ public record StoredMessage(
     Kind kind,
     Long targetSeq,
     Instant editedAt,
-    Instant deletedAt) {
+    Instant deletedAt,
+    Moderation moderation) {
+
+  /**
+   * What a moderation event did: its action ({@code kick}, {@code ban}, {@code unban}, {@code
+   * mute}, {@code unmute}, {@code archive}), the user it concerns (null for archive), when a mute
+   * ends (null otherwise).
+   */
+  public record Moderation(String action, Long userId, String username, Instant until) {}
 
   /** What a row of the sequence is; the name is the value of the {@code kind} column. */
   public enum Kind {
     MESSAGE("message"),
     EDIT("edit"),
-    DELETE("delete");
+    DELETE("delete"),
+    MODERATION("moderation");
 
     private final String column;
 
@@ -50,6 +61,6 @@ public record StoredMessage(
   /** A plain message, as sent. */
   public StoredMessage(
       String roomId, long seq, long userId, String username, String content, Instant sentAt) {
-    this(roomId, seq, userId, username, content, sentAt, Kind.MESSAGE, null, null, null);
+    this(roomId, seq, userId, username, content, sentAt, Kind.MESSAGE, null, null, null, null);
   }
 }

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param userId the target; null for archive and delete, which concern the whole room
  * @param by the username of the owner or admin who acted
  * @param until when a mute ends; null otherwise
+ * @param seq the action's row in the room's sequence (V13); null for delete, whose room is gone,
+ *     and when history is off
  */
 public record Moderated(
     String roomId,
@@ -17,4 +19,5 @@ public record Moderated(
     String username,
     String by,
     Instant until,
-    Instant at) {}
+    Instant at,
+    Long seq) {}

@@ -3,6 +3,8 @@ package io.huddle.moderation;
 import io.huddle.auth.AuthUser;
 import io.huddle.common.ApiException;
 import io.huddle.limit.RateLimits;
+import io.huddle.message.ModerationEvents;
+import io.huddle.message.StoredMessage;
 import io.huddle.room.Room;
 import io.huddle.room.RoomKind;
 import io.huddle.room.RoomMember;
@@ -15,6 +17,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Who may moderate whom, checked from the verified caller and its current row, within the caller's
@@ -30,13 +33,19 @@ class ModerationGuard {
   private final RateLimits limits;
   private final RoomSanctions sanctions;
   private final Event<Moderated> events;
+  private final ModerationEvents history;
 
   ModerationGuard(
-      RoomService rooms, RateLimits limits, RoomSanctions sanctions, Event<Moderated> events) {
+      RoomService rooms,
+      RateLimits limits,
+      RoomSanctions sanctions,
+      Event<Moderated> events,
+      ModerationEvents history) {
     this.rooms = rooms;
     this.limits = limits;
     this.sanctions = sanctions;
     this.events = events;
+    this.history = history;
   }
 
   /**
@@ -173,8 +182,20 @@ class ModerationGuard {
     entry.until = until;
     entry.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     entry.persist();
+    Long seq = null;
+    if (action != ModerationAction.DELETE) {
+      // The room's history gets it too, at the next seq (the ban's reason stays in the log only).
+      OptionalLong stored =
+          history.append(
+              roomId,
+              caller.id(),
+              new StoredMessage.Moderation(action.wire(), userId, username, until),
+              entry.createdAt);
+      seq = stored.isPresent() ? stored.getAsLong() : null;
+    }
     announce(
-        new Moderated(roomId, action, userId, username, caller.username(), until, entry.createdAt));
+        new Moderated(
+            roomId, action, userId, username, caller.username(), until, entry.createdAt, seq));
   }
 
   /**

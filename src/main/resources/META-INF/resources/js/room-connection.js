@@ -235,7 +235,9 @@ export class RoomConnection {
         this.on.typing?.(frame);
         break;
       case 'moderation':
-        this.on.moderation?.(frame);
+        // With a seq it is a row of the sequence too: ordered, gap-filled and caught up the same.
+        if (frame.seq != null) this.#accept([frame]);
+        else this.on.moderation?.(frame);
         break;
       case 'error':
         this.#onError(frame);

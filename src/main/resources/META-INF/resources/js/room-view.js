@@ -218,8 +218,19 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         const before = scroller.scrollHeight;
         // A message frame shows its state as of the batch's last seq: only later changes apply.
         for (const m of list) headSeq = Math.max(headSeq, m.seq);
+        let moderated = false;
         for (const m of list) {
           if (isChange(m)) continue;
+          if (m.type === 'moderation') {
+            // A moderation event of the sequence: the same system line as a live notice, at its seq.
+            const text = moderationText(m, myId);
+            if (text) {
+              insertMessage(h('li', { class: 'notice', dataset: { kind: 'moderation', seq: String(m.seq) } },
+                text, ' · ', timeEl(m.sentAt)), m.seq);
+            }
+            moderated = true;
+            continue;
+          }
           insertMessage(rows.create(m, headSeq), m.seq);
           typists.stopped(m.userId);
         }
@@ -228,6 +239,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();
         olderButton.hidden = !connection.hasOlder;
+        if (moderated && !olderPage) refreshMembers();
         if (receiptSeq > 0) showReceipt();
         // After the connection has advanced its lastSeq past these messages.
         queueMicrotask(readIfShown);

@@ -310,18 +310,29 @@ class ClusterIT {
                       && "kick".equals(f.path("action").asText()));
       assertEquals(bob.id(), told.path("userId").asText());
       assertEquals(owner.username(), told.path("by").asText());
+      // The room's first row: moderation actions are seq-ordered events of its history.
+      assertEquals(1, told.path("seq").asLong());
     }
     try (WsClient watcher = join(node2, carol, room);
-        WsClient muted = join(node2, bob, room)) {
+        WsClient muted = join(node2, bob, room);
+        WsClient speaker = join(node1, owner, room)) {
       moderate(node1, owner, room, "mutes", Map.of("userId", bob.id(), "durationSeconds", 600))
           .then()
           .statusCode(200);
+      speaker.send("{\"type\":\"message\",\"content\":\"after the mute\",\"clientId\":\"o1\"}");
       muted.next(f -> "mute".equals(f.path("action").asText()));
-      watcher.next(f -> "mute".equals(f.path("action").asText()));
+      // On node 2, in seq order: the mute (seq 2) before the message written after it (seq 3).
+      JsonNode mute = watcher.next(f -> f.has("seq"));
+      assertEquals("mute", mute.path("action").asText());
+      assertEquals(2, mute.path("seq").asLong());
+      JsonNode after = watcher.next(f -> f.has("seq"));
+      assertEquals("after the mute", after.path("content").asText());
+      assertEquals(3, after.path("seq").asLong());
       muted.send("{\"type\":\"message\",\"content\":\"shh\",\"clientId\":\"c1\"}");
       JsonNode refused = muted.nextOfType("error");
       assertEquals("c1", refused.path("clientId").asText());
       assertTrue(refused.path("error").asText().startsWith("You are muted in this room until"));
+      // Exactly once: no second copy of the mute, no refused message.
       watcher.assertNoFrameFor(Duration.ofMillis(500));
 
       moderate(node1, owner, room, "bans", Map.of("userId", bob.id())).then().statusCode(201);
@@ -329,6 +340,25 @@ class ClusterIT {
     }
     assertEquals(
         403, WsClient.rejectedStatus(vertx, WsClient.to(node2.base(), room).bearer(bob.token())));
+    // A catch-up on node 2 returns the actions at their seqs among the messages.
+    try (WsClient late =
+        WsClient.open(
+            vertx,
+            WsClient.toPath(node2.base(), "/api/v1/ws/joinRoom/" + room + "?since=0")
+                .bearer(carol.token()))) {
+      List<String> rows = new ArrayList<>();
+      for (JsonNode f : late.nextOfType("history").path("messages")) {
+        rows.add(
+            f.path("seq").asLong()
+                + " "
+                + f.path("type").asText()
+                + " "
+                + f.path("action").asText());
+      }
+      assertEquals(
+          List.of("1 moderation kick", "2 moderation mute", "3 message ", "4 moderation ban"),
+          rows);
+    }
     try (WsClient watcher = join(node2, carol, room)) {
       RestAssured.given()
           .baseUri("http://127.0.0.1")

@@ -80,7 +80,12 @@ class RoomClosingTest {
         .get("/api/v1/rooms/" + room + "/messages")
         .then()
         .statusCode(200)
-        .body("messages.content", equalTo(List.of("last words")));
+        // The archive is the history's last row: a moderation event after the last message.
+        .body("messages.type", equalTo(List.of("message", "moderation")))
+        .body("messages[0].content", equalTo("last words"))
+        .body("messages[1].action", equalTo("archive"))
+        .body("messages[1].by", equalTo(alice.username()))
+        .body("messages[1].seq", equalTo(2));
     List<Map<String, Object>> listed = allRooms(bob);
     // bob belongs to the room (an admin), so it also carries his unread count (alice's message).
     assertEquals(
