@@ -103,8 +103,8 @@ public record ChatFrame(
     if (m.kind() == StoredMessage.Kind.MODERATION) {
       return moderation(m);
     }
-    Builder frame =
-        new Builder(
+    FrameBuilder frame =
+        new FrameBuilder(
                 switch (m.kind()) {
                   case MESSAGE -> MESSAGE;
                   case EDIT -> EDIT;
@@ -139,7 +139,7 @@ public record ChatFrame(
 
   private static ChatFrame presence(
       String type, String roomId, String userId, String username, String content) {
-    return new Builder(type)
+    return new FrameBuilder(type)
         .roomId(roomId)
         .user(userId, username)
         .content(content)
@@ -152,7 +152,7 @@ public record ChatFrame(
    * when the typist's node accepted it (the notices' coalescing window runs on it, on every node).
    */
   static ChatFrame typing(String roomId, String userId, String username, long expiresInMs) {
-    Builder typing = new Builder(TYPING).roomId(roomId).user(userId, username);
+    FrameBuilder typing = new FrameBuilder(TYPING).roomId(roomId).user(userId, username);
     typing.sentAt = now();
     typing.expiresInMs = expiresInMs;
     return typing.build();
@@ -163,7 +163,7 @@ public record ChatFrame(
    * socket and, in a direct conversation, the other user's (a read receipt). Also between nodes.
    */
   static ChatFrame read(String roomId, String userId, long seq, Instant at) {
-    Builder read = new Builder(READ).roomId(roomId).seq(seq).user(userId, null);
+    FrameBuilder read = new FrameBuilder(READ).roomId(roomId).seq(seq).user(userId, null);
     read.sentAt = at;
     return read.build();
   }
@@ -173,8 +173,8 @@ public record ChatFrame(
    * closes sockets and updates each node's copy of the room's sanctions).
    */
   static ChatFrame moderation(Moderated m) {
-    Builder frame =
-        new Builder(MODERATION)
+    FrameBuilder frame =
+        new FrameBuilder(MODERATION)
             .roomId(m.roomId())
             .user(m.userId() == null ? null : String.valueOf(m.userId()), m.username());
     frame.action = m.action().wire();
@@ -188,8 +188,8 @@ public record ChatFrame(
   /** A moderation event of the room's history: the same frame as the live one. */
   private static ChatFrame moderation(StoredMessage m) {
     StoredMessage.Moderation what = m.moderation();
-    Builder frame =
-        new Builder(MODERATION)
+    FrameBuilder frame =
+        new FrameBuilder(MODERATION)
             .roomId(m.roomId())
             .seq(m.seq())
             .user(what.userId() == null ? null : String.valueOf(what.userId()), what.username());
@@ -201,26 +201,26 @@ public record ChatFrame(
   }
 
   static ChatFrame ack(String roomId, String clientId, long seq, boolean duplicate) {
-    Builder ack = new Builder(ACK).roomId(roomId).seq(seq).clientId(clientId);
+    FrameBuilder ack = new FrameBuilder(ACK).roomId(roomId).seq(seq).clientId(clientId);
     ack.duplicate = duplicate ? Boolean.TRUE : null;
     return ack.build();
   }
 
   static ChatFrame history(String roomId, List<ChatFrame> messages, Boolean truncated) {
-    Builder history = new Builder(HISTORY).roomId(roomId);
+    FrameBuilder history = new FrameBuilder(HISTORY).roomId(roomId);
     history.messages = messages;
     history.truncated = truncated;
     return history.build();
   }
 
   static ChatFrame error(String clientId, String message) {
-    return new Builder(ERROR).clientId(clientId).error(message).build();
+    return new FrameBuilder(ERROR).clientId(clientId).error(message).build();
   }
 
   /** A message refused by a rate limit: the client may send it again after {@code retryAfterMs}. */
   static ChatFrame rateLimited(String clientId, long retryAfterMs) {
-    Builder refused =
-        new Builder(ERROR)
+    FrameBuilder refused =
+        new FrameBuilder(ERROR)
             .clientId(clientId)
             .error("Too many messages: slow down and send it again in " + retryAfterMs + " ms");
     refused.retryAfterMs = retryAfterMs;
@@ -231,7 +231,7 @@ public record ChatFrame(
    * Between nodes only: the user's sockets in this room close (removed by the owner or an admin).
    */
   static ChatFrame memberRemoved(String roomId, String userId, boolean left) {
-    return new Builder(left ? RoomRemovals.MEMBER_LEFT : RoomRemovals.MEMBER_REMOVED)
+    return new FrameBuilder(left ? RoomRemovals.MEMBER_LEFT : RoomRemovals.MEMBER_REMOVED)
         .roomId(roomId)
         .user(userId, null)
         .build();
@@ -239,20 +239,22 @@ public record ChatFrame(
 
   /** A message or typing signal from a muted user: refused until {@code until}. */
   static ChatFrame muted(String clientId, Instant until) {
-    Builder refused =
-        new Builder(ERROR).clientId(clientId).error("You are muted in this room until " + until);
+    FrameBuilder refused =
+        new FrameBuilder(ERROR)
+            .clientId(clientId)
+            .error("You are muted in this room until " + until);
     refused.until = until;
     return refused.build();
   }
 
   /** Between nodes only: the sessions of this token id end (logout). */
   static ChatFrame sessionEnd(String jti) {
-    return new Builder(Sessions.SESSION_END).clientId(jti).build();
+    return new FrameBuilder(Sessions.SESSION_END).clientId(jti).build();
   }
 
   /** The socket's session now runs on the token the client presented, until this instant. */
   static ChatFrame refreshed(Instant expiresAt) {
-    Builder refreshed = new Builder(REFRESHED);
+    FrameBuilder refreshed = new FrameBuilder(REFRESHED);
     refreshed.expiresAt = expiresAt;
     return refreshed.build();
   }
@@ -278,96 +280,4 @@ public record ChatFrame(
    * The frames above, each naming only the fields it sets: every other field stays null and so is
    * left out of the JSON. {@code isDirect} is false on chat (message and presence) frames only.
    */
-  private static final class Builder {
-    private final String type;
-    private String roomId;
-    private Long seq;
-    private Long targetSeq;
-    private String userId;
-    private String username;
-    private String content;
-    private Instant sentAt;
-    private Instant editedAt;
-    private Boolean deleted;
-    private Boolean isDirect;
-    private String clientId;
-    private String error;
-    private List<ChatFrame> messages;
-    private Boolean truncated;
-    private Boolean duplicate;
-    private Long retryAfterMs;
-    private Instant expiresAt;
-    private Long expiresInMs;
-    private String action;
-    private String by;
-    private Instant until;
-
-    Builder(String type) {
-      this.type = type;
-    }
-
-    Builder roomId(String roomId) {
-      this.roomId = roomId;
-      return this;
-    }
-
-    Builder seq(long seq) {
-      this.seq = seq;
-      return this;
-    }
-
-    Builder user(String userId, String username) {
-      this.userId = userId;
-      this.username = username;
-      return this;
-    }
-
-    Builder content(String content) {
-      this.content = content;
-      return this;
-    }
-
-    /** A chat frame: when it was sent, and never direct (the Go server's clients expect both). */
-    Builder sentAt(Instant sentAt) {
-      this.sentAt = sentAt;
-      this.isDirect = false;
-      return this;
-    }
-
-    Builder clientId(String clientId) {
-      this.clientId = clientId;
-      return this;
-    }
-
-    Builder error(String error) {
-      this.error = error;
-      return this;
-    }
-
-    ChatFrame build() {
-      return new ChatFrame(
-          type,
-          roomId,
-          seq,
-          targetSeq,
-          userId,
-          username,
-          content,
-          sentAt,
-          editedAt,
-          deleted,
-          isDirect,
-          clientId,
-          error,
-          messages,
-          truncated,
-          duplicate,
-          retryAfterMs,
-          expiresAt,
-          expiresInMs,
-          action,
-          by,
-          until);
-    }
-  }
 }
