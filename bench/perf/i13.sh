@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# i13.sh [ROUNDS] [OUT] — the figures of issues 13 and 14 (docs/performance.md, "Issue 13 and 14
+# figures"): S4, S2fixed at 300 msg/s (30 k deliveries/s) and the cold connect storm, for the Go
+# original and for two (or three) builds of Huddle side by side, the targets alternating within
+# every round (the order rotates from round to round) so that the shared machine's load hits all
+# alike. What bench/compare.sh does for one jar, for several:
+#   go     the Go original, bench/target/seed-server (built from /work/shared/seed when missing)
+#   base   BASE_APP/quarkus-run.jar on JDK 17   (default /tmp/base/target/quarkus-app)
+#   head   HEAD_APP/quarkus-run.jar on JDK 17   (default target/quarkus-app)
+#   aot    AOT_APP/quarkus-run.jar on JDK 25 with AOT_APP/app.aot, -XX:AOTMode=on (storm only)
+#          (default /tmp/aothead/target/quarkus-app, built with -Daot)
+# Every run: a fresh server exec'd under taskset -c 0 (Huddle: its own copy of a template database
+# migrated once by that build, QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1, -Xmx1g, as in the issue-6
+# figures), ready = first 200 of /q/health/ready (Go: GET /api/v1/ws/getRooms), 3 s idle, then the
+# bench under taskset -c 1. /proc/loadavg is recorded before and after each run.
+#   PHASES="S4 S2 storm"  S4 = --preset S4; S2 = --preset S2fixed --rate 300 --warmup 30s --measure 20s;
+#                         storm = --preset storm (the bench runs 32 handshakes in flight against Go)
+# OUT/<phase>.<target>.<round>.{json,txt,log}; OUT/runs.tsv one line per run; bench/perf/i13sum.sh OUT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+set -a; . bench/load-limits.env; set +a
+root=$(pwd)
+rounds=${1:-3}
+out=${2:-/tmp/perf/i13}
+phases=${PHASES:-"S4 S2 storm"}
+base_app=${BASE_APP:-/tmp/base/target/quarkus-app}
+head_app=${HEAD_APP:-$root/target/quarkus-app}
+aot_app=${AOT_APP:-/tmp/aothead/target/quarkus-app}
+jdk17=${JDK17:-java}
+jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+go_server=$root/bench/target/seed-server
+bench_jar=$root/bench/target/huddle-bench.jar
+port=18080 mport=19080 go_url=http://127.0.0.1:18090
+mkdir -p "$out"; out=$(cd "$out" && pwd)
+[ -x "$go_server" ] || sh /work/shared/seed/build.sh "$go_server"
+[ -f "$bench_jar" ] || ./mvnw -B -q -f bench/pom.xml package
+if [ ! -f "$out/privateKey.pem" ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/privateKey.pem" 2>/dev/null
+  openssl pkey -in "$out/privateKey.pem" -pubout -out "$out/publicKey.pem"
+fi
+taskset -cp 1 $$ >/dev/null
+export PGOPTIONS="--client-min-messages=warning"
+sql() { psql -q -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -d postgres "$@" >/dev/null; }
+db=huddle_i13
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start TARGET DATABASE LOG: sets server_pid, ready_ms, cmd
+start() {
+  local t=$1 d=$2 log=$3 url app java opts
+  for p in 18090 $port $mport; do
+    for _ in $(seq 1 100); do port_busy $p || break; sleep 0.1; done
+    port_busy $p && { echo "i13: port $p busy" >&2; exit 2; }
+  done
+  case $t in
+    go) url=$go_url/api/v1/ws/getRooms
+        cmd="env GIN_MODE=release taskset -c 0 $go_server" ;;
+    base|head|aot)
+        url=http://127.0.0.1:$mport/q/health/ready
+        case $t in
+          base) app=$base_app java=$jdk17 opts="-Xmx1g" ;;
+          head) app=$head_app java=$jdk17 opts="-Xmx1g" ;;
+          aot) app=$aot_app java=$jdk25 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -Xlog:aot=info -Xmx1g" ;;
+        esac
+        cmd="env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$d QUARKUS_DATASOURCE_USERNAME=postgres"
+        cmd+=" SMALLRYE_JWT_SIGN_KEY_LOCATION=$out/privateKey.pem MP_JWT_VERIFY_PUBLICKEY_LOCATION=$out/publicKey.pem"
+        cmd+=" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1"
+        cmd+=" taskset -c 0 $java $opts -jar quarkus-run.jar"
+        cd "$app" ;;
+  esac
+  local t0; t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  $cmd >"$log" 2>&1 &
+  server_pid=$!
+  cd "$root"
+  ready_ms=""
+  for _ in $(seq 1 12000); do
+    kill -0 "$server_pid" 2>/dev/null || return 1
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then
+      ready_ms=$(( ($(date +%s%N) - t0) / 1000000 )); return 0
+    fi
+    sleep 0.01
+  done
+  return 1
+}
+
+fresh_db() { # TARGET: a copy of that build's migrated template
+  local tpl=${db}_tpl_$1; [ "$1" = aot ] && tpl=${db}_tpl_head
+  sql -c "drop database if exists ${db}_run"
+  for _ in $(seq 1 20); do sql -c "create database ${db}_run template $tpl" 2>/dev/null && return 0; sleep 0.5; done
+  sql -c "create database ${db}_run template $tpl"
+}
+
+# Prime: each build migrates its template once; every server starts once, unmeasured.
+all_targets="go base head"; case " $phases " in *" storm "*) all_targets+=" aot" ;; esac
+for t in $all_targets; do
+  d=""
+  if [ "$t" = base ] || [ "$t" = head ]; then sql -c "drop database if exists ${db}_tpl_$t" -c "create database ${db}_tpl_$t"; d=${db}_tpl_$t; fi
+  [ "$t" = aot ] && d=${db}_tpl_head
+  start "$t" "$d" "$out/prime.$t.log" || { tail -20 "$out/prime.$t.log"; echo "i13: $t did not start" >&2; exit 2; }
+  echo "i13: prime $t ready in $ready_ms ms"
+  stop_server
+done
+
+[ -f "$out/runs.tsv" ] || printf 'round\tphase\ttarget\tstart_utc\tload_before\tload_after\tready_ms\tbench_rc\tresult\n' >"$out/runs.tsv"
+for r in $(seq 1 "$rounds"); do
+  for ph in $phases; do
+    case $ph in
+      S4) targets=(go base head) args=(--preset S4) ;;
+      S2) targets=(go base head) args=(--preset S2fixed --rate 300 --warmup 30s --measure 20s) ;;
+      storm) targets=(go base head aot) args=(--preset storm) ;;
+    esac
+    n=${#targets[@]}
+    for i in $(seq 0 $((n - 1))); do
+      t=${targets[$(((i + r - 1) % n))]}
+      name=$ph.$t.$r
+      d=""; [ "$t" != go ] && { fresh_db "$t"; d=${db}_run; }
+      load_before=$(cut -d' ' -f1-3 /proc/loadavg); start_utc=$(date -u +%H:%M:%S)
+      rc=""
+      if start "$t" "$d" "$out/$name.log"; then
+        sleep 3
+        b=(--server-pid "$server_pid" --json "$out/$name.json")
+        if [ "$t" = go ]; then b+=(--target go --url "$go_url")
+        else b+=(--url "http://127.0.0.1:$port" --health-url "http://127.0.0.1:$mport/q/health/ready"); fi
+        rc=0
+        taskset -c 1 java -jar "$bench_jar" "${args[@]}" "${b[@]}" >"$out/$name.txt" 2>&1 || rc=$?
+      fi
+      stop_server
+      load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+      res=$(grep -m1 '^RESULT' "$out/$name.txt" 2>/dev/null || echo "no result")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$ph" "$t" "$start_utc" "$load_before" "$load_after" \
+        "${ready_ms:--}" "${rc:--}" "$res" | tee -a "$out/runs.tsv"
+    done
+  done
+done
+sql -c "drop database if exists ${db}_run" || true

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# i13sum.sh OUT — the tables of bench/perf/i13.sh: per phase and target every run's value, the
+# median, and the median's ratio to Go's median of the same runs; then the load averages per run.
+# Only runs that passed count in the value rows (a failed run is in "passed" and in runs.tsv).
+set -euo pipefail
+out=${1:-/tmp/perf/i13}
+vals() { # phase target jq -> one value per run, in round order
+  local f
+  for f in $(ls "$out/$1.$2".*.json 2>/dev/null | sort -t. -k3n); do
+    if [ "${ALL:-}" ]; then jq -r "($3) // empty" "$f" 2>/dev/null || true
+    else jq -r "if .passed then (($3) // empty) else empty end" "$f" 2>/dev/null || true; fi
+  done
+}
+median() { sort -g | awk 'NF {v[++n] = $1} END { if (!n) { print "-"; exit }
+  print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+row() { # phase label jq targets...
+  local ph=$1 label=$2 q=$3; shift 3
+  local go_m="" t m all
+  printf '| %s |' "$label"
+  for t in "$@"; do
+    all=$(vals "$ph" "$t" "$q" | awk '{printf "%s%s", (NR > 1 ? " / " : ""), ($1 >= 1000 || $1 <= -1000) ? sprintf("%.0f", $1) : sprintf("%.3g", $1)}')
+    m=$(vals "$ph" "$t" "$q" | median)
+    [ "$t" = go ] && go_m=$m
+    if [ "$m" = - ]; then printf ' - |'; continue; fi
+    printf ' **%s** (%s)' "$(awk -v v="$m" 'BEGIN {printf ((v >= 1000) ? "%.0f" : "%.3g"), v}')" "$all"
+    [ "$t" != go ] && printf ' · %s' "$(awk -v a="$m" -v b="$go_m" 'BEGIN { if (b == "" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')"
+    printf ' |'
+  done
+  echo
+}
+for ph in S4 S2 storm; do
+  ls "$out/$ph".*.json >/dev/null 2>&1 || continue
+  case $ph in storm) ts=(go base head aot) ;; *) ts=(go base head) ;; esac
+  echo; echo "### $ph (median (runs) · ratio to go)"
+  printf '| |'; for t in "${ts[@]}"; do printf ' %s |' "$t"; done; echo
+  printf '|---|'; for t in "${ts[@]}"; do printf -- '---|'; done; echo
+  printf '| passed |'; for t in "${ts[@]}"; do
+    printf ' %s/%s |' "$(ALL=1 vals "$ph" "$t" 'if .passed then 1 else empty end' | wc -l)" "$(ls "$out/$ph.$t".*.json 2>/dev/null | wc -l)"; done; echo
+  case $ph in
+    S4|S2)
+      row "$ph" 'deliveries/s' '.steps[-1].deliveriesPerSecond' "${ts[@]}"
+      row "$ph" 'loss (%)' '.steps[-1].lossPct' "${ts[@]}"
+      row "$ph" 'p50 (ms)' '.steps[-1].latencyMs.p50' "${ts[@]}"
+      row "$ph" 'p99 (ms)' '.steps[-1].latencyMs.p99' "${ts[@]}"
+      row "$ph" 'p99.9 (ms)' '.steps[-1].latencyMs["p99.9"]' "${ts[@]}"
+      row "$ph" 'server CPU per delivery (us)' '.steps[-1].serverMicrosPerDelivery' "${ts[@]}"
+      row "$ph" 'server CPU (% of a core)' '.steps[-1].serverCpuPct' "${ts[@]}"
+      row "$ph" 'others (% of a core)' 'if .steps[-1].otherCpuSeconds >= 0 then .steps[-1].otherCpuSeconds * 100 / .steps[-1].measureSeconds else empty end' "${ts[@]}"
+      ;;
+    storm)
+      row "$ph" 'handshakes in flight' '.config.connectParallel' "${ts[@]}"
+      row "$ph" 'connected' '.setup.connected' "${ts[@]}"
+      row "$ph" 'connect all (s)' '.setup.connectSeconds' "${ts[@]}"
+      row "$ph" 'handshake p50 (ms)' '.setup.handshakeMs.p50' "${ts[@]}"
+      row "$ph" 'handshake p99 (ms)' '.setup.handshakeMs.p99' "${ts[@]}"
+      row "$ph" 'errors (not connected)' '.config.clients - .setup.connected' "${ts[@]}"
+      row "$ph" 'server CPU per handshake (ms)' 'if .setup.connected > 0 then .setup.serverCpuSecondsForConnect * 1000 / .setup.connected else empty end' "${ts[@]}"
+      ;;
+  esac
+done
+# head / base in the same round (both passed): the paired view, which the Go medians do not disturb.
+one() { [ -f "$out/$1.json" ] && jq -r "if .passed then (($2) // empty) else empty end" "$out/$1.json" 2>/dev/null || true; }
+for ph in S4 S2 storm; do
+  ls "$out/$ph".*.json >/dev/null 2>&1 || continue
+  case $ph in
+    storm) qs=('.setup.connectSeconds' '.setup.handshakeMs.p99') labels=('connect all' 'handshake p99') ;;
+    *) qs=('.steps[-1].latencyMs.p50' '.steps[-1].latencyMs.p99' '.steps[-1].latencyMs["p99.9"]' '.steps[-1].serverMicrosPerDelivery')
+       labels=(p50 p99 p99.9 'us/delivery') ;;
+  esac
+  echo; echo "### $ph: head / base per round"
+  for r in $(ls "$out/$ph".base.*.json | sed 's/.*\.\([0-9]*\)\.json/\1/' | sort -n); do
+    printf 'round %s:' "$r"
+    for k in "${!qs[@]}"; do
+      a=$(one "$ph.head.$r" "${qs[$k]}"); b=$(one "$ph.base.$r" "${qs[$k]}")
+      printf ' %s %s' "${labels[$k]}" "$(awk -v a="$a" -v b="$b" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }')"
+      [ "$ph" = storm ] && printf ' (aot/base %s)' "$(awk -v a="$(one "$ph.aot.$r" "${qs[$k]}")" -v b="$b" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }')"
+    done
+    echo
+  done
+done
+echo; echo "### runs"; cat "$out/runs.tsv"
