@@ -228,6 +228,8 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
               insertMessage(h('li', { class: 'notice', dataset: { kind: 'moderation', seq: String(m.seq) } },
                 text, ' · ', timeEl(m.sentAt)), m.seq);
             }
+            // The panel's bookkeeping (who is muted, the bans list) follows the sequence too.
+            if (!olderPage) members.moderation(m);
             moderated = true;
             continue;
           }
@@ -239,7 +241,7 @@ export function renderRoom(main, { roomId, me, header, onSessionLost, onDirect }
         if (olderPage) scroller.scrollTop += scroller.scrollHeight - before;
         else if (stick) toBottom();
         olderButton.hidden = !connection.hasOlder;
-        if (moderated && !olderPage) refreshMembers();
+        if (moderated && !olderPage) members.refresh();
         if (receiptSeq > 0) showReceipt();
         // After the connection has advanced its lastSeq past these messages.
         queueMicrotask(readIfShown);
