@@ -31,7 +31,7 @@ fs.mkdirSync(SHOTS, { recursive: true });
 // ---- page helpers ---------------------------------------------------------------------------
 
 /** The rendered messages of a room page, in DOM order. */
-const messagesOf = (page) => page.$$eval('#messages li[data-seq]', (els) => els.map((el) => ({
+const messagesOf = (page) => page.$$eval('#messages li.msg[data-seq]', (els) => els.map((el) => ({
   seq: Number(el.dataset.seq),
   author: el.querySelector('.author').textContent,
   text: el.querySelector('.text').textContent,
@@ -404,13 +404,13 @@ try {
     for (const user of [alice, bob]) {
       await waitForText(user.page, 'things, in one group');
       // Bob's XSS message came before: alice's first starts a group, her second continues it.
-      const last3 = await user.page.$$eval('#messages li[data-seq]',
+      const last3 = await user.page.$$eval('#messages li.msg[data-seq]',
         (els) => els.slice(-3).map((e) => e.classList.contains('continued')));
       assert.deepEqual(last3, [false, false, true], `${user.name}: grouping`);
       const separators = await user.page.$$eval('#messages li.day-separator', (els) => els.map((e) => e.textContent));
       assert.deepEqual(separators, ['Today'], `${user.name}: one day, one separator`);
       // Kept for screen readers, visually a 1 px clip.
-      const box = await user.page.locator('#messages li[data-seq]').last().locator('.author').boundingBox();
+      const box = await user.page.locator('#messages li.msg[data-seq]').last().locator('.author').boundingBox();
       assert.ok(box === null || box.width <= 1, `${user.name}: the name is shown once per group (${JSON.stringify(box)})`);
     }
     // Typing that stops without a message expires (expiresInMs, 5 s).
@@ -570,7 +570,7 @@ try {
   });
 
   await step('bob edits his message (both see "(edited)"); alice, the owner, deletes it (both see "message deleted", also after a reload)', async () => {
-    const row = (page, text) => page.locator('#messages li[data-seq]', { hasText: text });
+    const row = (page, text) => page.locator('#messages li.msg[data-seq]', { hasText: text });
     await say(bobTab, 'Typo herre');
     await waitForText(aliceTab, 'Typo herre');
     // A member edits and deletes only his own; the owner deletes any message but edits only hers.
@@ -602,7 +602,7 @@ try {
       assert.equal(shown?.text, 'message deleted');
     });
     assert.equal(await bobTab.locator(`#messages li[data-seq="${seq}"] .msg-tools button`).count(), 0);
-    assert.equal(await bobTab.locator('#messages li[data-seq]', { hasText: 'Typo' }).count(), 0, 'the text is gone');
+    assert.equal(await bobTab.locator('#messages li.msg[data-seq]', { hasText: 'Typo' }).count(), 0, 'the text is gone');
   });
 
   await step('alice makes bob an admin: as such he invites but cannot remove her; she makes him a member again', async () => {
