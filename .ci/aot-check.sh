@@ -31,7 +31,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/huddle-aot.XXXXXX")
 db="huddle_aot_$(date +%s)_$$"
 pid=""
 cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  # Under set -e, a failing command here would become the script's status (wait answers 143
+  # for the server it just stopped): nothing in the clean-up may fail.
+  if [[ -n $pid ]]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   psql -qAt -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
