@@ -2,17 +2,10 @@ package io.huddle.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.huddle.support.MigrationSchema;
 import io.quarkus.test.junit.QuarkusTest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,119 +16,64 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ModerationEventsMigrationTest {
-  private static final String SCHEMA = "upgrade_v13_test";
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String url;
-
-  @ConfigProperty(name = "quarkus.datasource.username")
-  Optional<String> username;
-
-  @ConfigProperty(name = "quarkus.datasource.password")
-  Optional<String> password;
-
-  private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, username.orElse(null), password.orElse(null));
-  }
-
-  private Flyway flyway(String target) {
-    return Flyway.configure()
-        .dataSource(url, username.orElse(null), password.orElse(null))
-        .schemas(SCHEMA)
-        .locations("classpath:db/migration")
-        .target(target)
-        .cleanDisabled(false)
-        .load();
-  }
+  private final MigrationSchema schema = new MigrationSchema("upgrade_v13_test");
 
   @AfterEach
   void dropSchema() throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
+    schema.drop();
   }
 
   @Test
   void existingRowsStayAndModerationRowsJoinTheSequence() throws SQLException {
-    dropSchema();
-    flyway("12").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      s.execute(
-          "INSERT INTO users (id, username, password, email) VALUES"
-              + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')");
-      s.execute(
-          "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
-              + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 3, 'public')");
-      s.execute(
-          "INSERT INTO messages (room_id, seq, user_id, content, sent_at, kind, target_seq)"
-              + " VALUES ('r1', 1, 1, 'hello!', now(), 'message', NULL),"
-              + " ('r1', 2, 1, 'hello!', now(), 'edit', 1),"
-              + " ('r1', 3, 2, NULL, now(), 'delete', 1)");
-    }
-    flyway("latest").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      assertEquals(
-          List.of("1 message - -", "2 edit 1 -", "3 delete 1 -"),
-          rows(
-              s,
-              "SELECT seq || ' ' || kind || ' ' || coalesce(target_seq::text, '-')"
-                  + " || ' ' || coalesce(action, '-') FROM messages ORDER BY seq"));
+    schema.drop();
+    schema.migrateTo("12");
+    schema.execute(
+        "INSERT INTO users (id, username, password, email) VALUES"
+            + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')",
+        "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
+            + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 3, 'public')",
+        "INSERT INTO messages (room_id, seq, user_id, content, sent_at, kind, target_seq)"
+            + " VALUES ('r1', 1, 1, 'hello!', now(), 'message', NULL),"
+            + " ('r1', 2, 1, 'hello!', now(), 'edit', 1),"
+            + " ('r1', 3, 2, NULL, now(), 'delete', 1)");
+    schema.migrateTo("latest");
+    assertEquals(
+        List.of("1 message - -", "2 edit 1 -", "3 delete 1 -"),
+        schema.rows(
+            "SELECT seq || ' ' || kind || ' ' || coalesce(target_seq::text, '-')"
+                + " || ' ' || coalesce(action, '-') FROM messages ORDER BY seq"));
 
-      String insert =
-          "INSERT INTO messages (room_id, seq, user_id, content, sent_at, kind, target_seq,"
-              + " action, subject_id, subject_name, until) VALUES ('r1', 4, 1, ";
-      // A moderation row names no message, carries no text, and has one of the six actions.
-      assertEquals(
-          "23514", sqlState(s, insert + "NULL, now(), 'moderation', 1, 'kick', 2, 'bob', NULL)"));
-      assertEquals(
-          "23514",
-          sqlState(s, insert + "'spam', now(), 'moderation', NULL, 'ban', 2, 'bob', NULL)"));
-      assertEquals(
-          "23514", sqlState(s, insert + "NULL, now(), 'moderation', NULL, NULL, 2, 'bob', NULL)"));
-      assertEquals(
-          "23514",
-          sqlState(s, insert + "NULL, now(), 'moderation', NULL, 'delete', NULL, NULL, NULL)"));
-      // Only a moderation row has an action or a subject.
-      assertEquals(
-          "23514", sqlState(s, insert + "'x', now(), 'message', NULL, 'kick', NULL, NULL, NULL)"));
-      assertEquals(
-          "23514", sqlState(s, insert + "'x', now(), 'message', NULL, NULL, 2, 'bob', NULL)"));
-      // Edits and deletes still name their message.
-      assertEquals(
-          "23514", sqlState(s, insert + "'x', now(), 'edit', NULL, NULL, NULL, NULL, NULL)"));
-      assertEquals(
-          "no error",
-          sqlState(s, insert + "NULL, now(), 'moderation', NULL, 'mute', 2, 'bob', now())"));
-      assertEquals(
-          "no error",
-          sqlState(
-              s,
-              insert.replace("'r1', 4,", "'r1', 5,")
-                  + "NULL, now(), 'moderation', NULL, 'archive', NULL, NULL, NULL)"));
-    }
-  }
-
-  private static List<String> rows(Statement s, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-    }
-    return out;
-  }
-
-  private static String sqlState(Statement s, String sql) {
-    try {
-      s.executeUpdate(sql);
-      return "no error";
-    } catch (SQLException e) {
-      return e.getSQLState();
-    }
+    String insert =
+        "INSERT INTO messages (room_id, seq, user_id, content, sent_at, kind, target_seq,"
+            + " action, subject_id, subject_name, until) VALUES ('r1', 4, 1, ";
+    // A moderation row names no message, carries no text, and has one of the six actions.
+    assertEquals(
+        "23514", schema.sqlState(insert + "NULL, now(), 'moderation', 1, 'kick', 2, 'bob', NULL)"));
+    assertEquals(
+        "23514",
+        schema.sqlState(insert + "'spam', now(), 'moderation', NULL, 'ban', 2, 'bob', NULL)"));
+    assertEquals(
+        "23514",
+        schema.sqlState(insert + "NULL, now(), 'moderation', NULL, NULL, 2, 'bob', NULL)"));
+    assertEquals(
+        "23514",
+        schema.sqlState(insert + "NULL, now(), 'moderation', NULL, 'delete', NULL, NULL, NULL)"));
+    // Only a moderation row has an action or a subject.
+    assertEquals(
+        "23514",
+        schema.sqlState(insert + "'x', now(), 'message', NULL, 'kick', NULL, NULL, NULL)"));
+    assertEquals(
+        "23514", schema.sqlState(insert + "'x', now(), 'message', NULL, NULL, 2, 'bob', NULL)"));
+    // Edits and deletes still name their message.
+    assertEquals(
+        "23514", schema.sqlState(insert + "'x', now(), 'edit', NULL, NULL, NULL, NULL, NULL)"));
+    assertEquals(
+        "no error",
+        schema.sqlState(insert + "NULL, now(), 'moderation', NULL, 'mute', 2, 'bob', now())"));
+    assertEquals(
+        "no error",
+        schema.sqlState(
+            insert.replace("'r1', 4,", "'r1', 5,")
+                + "NULL, now(), 'moderation', NULL, 'archive', NULL, NULL, NULL)"));
   }
 }

@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huddle.support.MigrationSchema;
 import io.quarkus.test.junit.QuarkusTest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,125 +20,80 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class DirectMessagesMigrationTest {
-  private static final String SCHEMA = "upgrade_v8_test";
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String url;
-
-  @ConfigProperty(name = "quarkus.datasource.username")
-  Optional<String> username;
-
-  @ConfigProperty(name = "quarkus.datasource.password")
-  Optional<String> password;
-
-  private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, username.orElse(null), password.orElse(null));
-  }
-
-  private Flyway flyway(String target) {
-    return Flyway.configure()
-        .dataSource(url, username.orElse(null), password.orElse(null))
-        .schemas(SCHEMA)
-        .locations("classpath:db/migration")
-        .target(target)
-        .cleanDisabled(false)
-        .load();
-  }
+  private final MigrationSchema schema = new MigrationSchema("upgrade_v8_test");
 
   @AfterEach
   void dropSchema() throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
+    schema.drop();
   }
 
   /** Migrates to V4 (the last version before V8 on main) and fills the schema. */
   private void beforeV8(String... extraSql) throws SQLException {
-    dropSchema();
-    flyway("4").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      s.execute(
-          "INSERT INTO users (id, username, password, email) VALUES"
-              + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')");
-      s.execute(
-          "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
-              + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 2, 'public'),"
-              + " ('p1', 'Secret', 2, '2026-01-02T00:00:00Z', 0, 'private')");
-      s.execute(
-          "INSERT INTO room_members (room_id, user_id, role) VALUES"
-              + " ('r1', 1, 'owner'), ('p1', 2, 'owner'), ('p1', 1, 'member')");
-      s.execute(
-          "INSERT INTO messages (room_id, seq, user_id, content, sent_at) VALUES"
-              + " ('r1', 1, 1, 'hello', now()), ('r1', 2, 2, 'hi', now())");
-      for (String sql : extraSql) {
-        s.execute(sql);
-      }
-    }
+    schema.drop();
+    schema.migrateTo("4");
+    schema.execute(
+        "INSERT INTO users (id, username, password, email) VALUES"
+            + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')",
+        "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
+            + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 2, 'public'),"
+            + " ('p1', 'Secret', 2, '2026-01-02T00:00:00Z', 0, 'private')",
+        "INSERT INTO room_members (room_id, user_id, role) VALUES"
+            + " ('r1', 1, 'owner'), ('p1', 2, 'owner'), ('p1', 1, 'member')",
+        "INSERT INTO messages (room_id, seq, user_id, content, sent_at) VALUES"
+            + " ('r1', 1, 1, 'hello', now()), ('r1', 2, 2, 'hi', now())");
+    schema.execute(extraSql);
   }
 
   @Test
   void existingRoomsStayAsTheyWereAndTheNewConstraintsHold() throws SQLException {
     beforeV8();
-    flyway("latest").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      assertEquals(
-          List.of("p1 private 0", "r1 public 2"),
-          rows(s, "SELECT id || ' ' || kind || ' ' || last_seq FROM rooms ORDER BY id"));
-      assertEquals(
-          List.of("p1 1 member", "p1 2 owner", "r1 1 owner"),
-          rows(
-              s,
-              "SELECT room_id || ' ' || user_id || ' ' || role FROM room_members"
-                  + " ORDER BY room_id, user_id"));
-      assertEquals(
-          List.of("1 hello", "2 hi"),
-          rows(s, "SELECT seq || ' ' || content FROM messages WHERE room_id = 'r1' ORDER BY seq"));
-      assertEquals(List.of("0"), rows(s, "SELECT count(*)::text FROM direct_conversations"));
+    schema.migrateTo("latest");
+    assertEquals(
+        List.of("p1 private 0", "r1 public 2"),
+        schema.rows("SELECT id || ' ' || kind || ' ' || last_seq FROM rooms ORDER BY id"));
+    assertEquals(
+        List.of("p1 1 member", "p1 2 owner", "r1 1 owner"),
+        schema.rows(
+            "SELECT room_id || ' ' || user_id || ' ' || role FROM room_members"
+                + " ORDER BY room_id, user_id"));
+    assertEquals(
+        List.of("1 hello", "2 hi"),
+        schema.rows(
+            "SELECT seq || ' ' || content FROM messages WHERE room_id = 'r1' ORDER BY seq"));
+    assertEquals(List.of("0"), schema.rows("SELECT count(*)::text FROM direct_conversations"));
 
-      // A direct room needs a dm: id, and a dm: id a direct room.
-      assertEquals("23514", sqlState(s, "UPDATE rooms SET kind = 'direct' WHERE id = 'p1'"));
-      assertEquals(
-          "23514",
-          sqlState(
-              s,
-              "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2', 'x', 1,"
-                  + " 'public')"));
-      assertEquals("23514", sqlState(s, "UPDATE rooms SET kind = 'secret' WHERE id = 'r1'"));
-      assertEquals(
-          "no error",
-          sqlState(
-              s,
-              "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2', 'x', 1,"
-                  + " 'direct')"));
-      assertEquals(
-          "no error",
-          sqlState(
-              s,
-              "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
-                  + " VALUES ('dm:1:2', 1, 2)"));
-      // One conversation per pair, its lower id first.
-      sqlState(
-          s,
-          "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2:again', 'x', 1,"
-              + " 'direct')");
-      assertEquals(
-          "23505",
-          sqlState(
-              s,
-              "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
-                  + " VALUES ('dm:1:2:again', 1, 2)"));
-      assertEquals(
-          "23514",
-          sqlState(
-              s,
-              "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
-                  + " VALUES ('dm:1:2:again', 2, 1)"));
-    }
+    // A direct room needs a dm: id, and a dm: id a direct room.
+    assertEquals("23514", schema.sqlState("UPDATE rooms SET kind = 'direct' WHERE id = 'p1'"));
+    assertEquals(
+        "23514",
+        schema.sqlState(
+            "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2', 'x', 1,"
+                + " 'public')"));
+    assertEquals("23514", schema.sqlState("UPDATE rooms SET kind = 'secret' WHERE id = 'r1'"));
+    assertEquals(
+        "no error",
+        schema.sqlState(
+            "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2', 'x', 1,"
+                + " 'direct')"));
+    assertEquals(
+        "no error",
+        schema.sqlState(
+            "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
+                + " VALUES ('dm:1:2', 1, 2)"));
+    // One conversation per pair, its lower id first.
+    schema.sqlState(
+        "INSERT INTO rooms (id, name, created_by, kind) VALUES ('dm:1:2:again', 'x', 1,"
+            + " 'direct')");
+    assertEquals(
+        "23505",
+        schema.sqlState(
+            "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
+                + " VALUES ('dm:1:2:again', 1, 2)"));
+    assertEquals(
+        "23514",
+        schema.sqlState(
+            "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
+                + " VALUES ('dm:1:2:again', 2, 1)"));
   }
 
   @Test
@@ -153,43 +101,19 @@ class DirectMessagesMigrationTest {
     beforeV8(
         "INSERT INTO rooms (id, name, created_by) VALUES ('dm:7:9', 'By hand', 1)",
         "INSERT INTO room_members (room_id, user_id, role) VALUES ('dm:7:9', 1, 'owner')");
-    FlywayException failure = assertThrows(FlywayException.class, () -> flyway("latest").migrate());
+    FlywayException failure = assertThrows(FlywayException.class, () -> schema.migrateTo("latest"));
     assertTrue(
         failure.getMessage().contains("reserved for direct messages (dm:...) exist: dm:7:9"),
         failure.getMessage());
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      // Nothing of V8 was applied (PostgreSQL runs a migration in one transaction).
-      assertEquals(
-          List.of("dm:7:9 public"),
-          rows(s, "SELECT id || ' ' || kind FROM rooms WHERE id LIKE 'dm:%'"));
-      assertEquals(
-          List.of("0"),
-          rows(
-              s,
-              "SELECT count(*)::text FROM information_schema.tables WHERE table_schema = '"
-                  + SCHEMA
-                  + "' AND table_name = 'direct_conversations'"));
-    }
-  }
-
-  private static List<String> rows(Statement s, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-    }
-    return out;
-  }
-
-  private static String sqlState(Statement s, String sql) {
-    try {
-      s.executeUpdate(sql);
-      return "no error";
-    } catch (SQLException e) {
-      return e.getSQLState();
-    }
+    // Nothing of V8 was applied (PostgreSQL runs a migration in one transaction).
+    assertEquals(
+        List.of("dm:7:9 public"),
+        schema.rows("SELECT id || ' ' || kind FROM rooms WHERE id LIKE 'dm:%'"));
+    assertEquals(
+        List.of("0"),
+        schema.rows(
+            "SELECT count(*)::text FROM information_schema.tables WHERE table_schema = '"
+                + schema.name()
+                + "' AND table_name = 'direct_conversations'"));
   }
 }

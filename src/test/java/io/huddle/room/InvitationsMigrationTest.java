@@ -2,17 +2,10 @@ package io.huddle.room;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.huddle.support.MigrationSchema;
 import io.quarkus.test.junit.QuarkusTest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,150 +16,87 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class InvitationsMigrationTest {
-  private static final String SCHEMA = "upgrade_v12_test";
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String url;
-
-  @ConfigProperty(name = "quarkus.datasource.username")
-  Optional<String> username;
-
-  @ConfigProperty(name = "quarkus.datasource.password")
-  Optional<String> password;
-
-  private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, username.orElse(null), password.orElse(null));
-  }
-
-  private Flyway flyway(String target) {
-    return Flyway.configure()
-        .dataSource(url, username.orElse(null), password.orElse(null))
-        .schemas(SCHEMA)
-        .locations("classpath:db/migration")
-        .target(target)
-        .cleanDisabled(false)
-        .load();
-  }
+  private final MigrationSchema schema = new MigrationSchema("upgrade_v12_test");
 
   @AfterEach
   void dropSchema() throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
+    schema.drop();
   }
 
   @Test
   void existingRoomsMembersAndMarkersStayAndLinksStartEmpty() throws SQLException {
-    dropSchema();
+    schema.drop();
     // V11 is the version before V12 on this branch (V9 and V10 come from other branches; this
     // migration neither needs nor touches them).
-    flyway("11").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      s.execute(
-          "INSERT INTO users (id, username, password, email) VALUES"
-              + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')");
-      s.execute(
-          "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
-              + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 2, 'public'),"
-              + " ('p1', 'Secret', 2, '2026-01-02T00:00:00Z', 0, 'private'),"
-              + " ('dm:1:2', 'dm:1:2', 1, '2026-01-03T00:00:00Z', 1, 'direct')");
-      s.execute(
-          "INSERT INTO room_members (room_id, user_id, role) VALUES ('r1', 1, 'owner'),"
-              + " ('p1', 2, 'owner'), ('p1', 1, 'member'), ('dm:1:2', 1, 'member'),"
-              + " ('dm:1:2', 2, 'member')");
-      s.execute(
-          "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
-              + " VALUES ('dm:1:2', 1, 2)");
-      s.execute(
-          "INSERT INTO messages (room_id, seq, user_id, content, sent_at) VALUES"
-              + " ('r1', 1, 1, 'hello', now()), ('r1', 2, 2, 'hi', now()),"
-              + " ('dm:1:2', 1, 2, 'psst', now())");
-      s.execute("INSERT INTO room_reads (user_id, room_id, last_read_seq) VALUES (1, 'r1', 2)");
-    }
-    flyway("latest").migrate();
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("SET search_path TO " + SCHEMA);
-      assertEquals(
-          List.of("dm:1:2 direct 1", "p1 private 0", "r1 public 2"),
-          rows(s, "SELECT id || ' ' || kind || ' ' || last_seq FROM rooms ORDER BY id"));
-      assertEquals(
-          List.of("dm:1:2 1 psst", "r1 1 hello", "r1 2 hi"),
-          rows(
-              s,
-              "SELECT room_id || ' ' || seq || ' ' || content FROM messages"
-                  + " ORDER BY room_id, seq"));
-      assertEquals(List.of("5"), rows(s, "SELECT count(*)::text FROM room_members"));
-      assertEquals(
-          List.of("1 r1 2"),
-          rows(s, "SELECT user_id || ' ' || room_id || ' ' || last_read_seq FROM room_reads"));
-      assertEquals(List.of("0"), rows(s, "SELECT count(*)::text FROM room_invitations"));
+    schema.migrateTo("11");
+    schema.execute(
+        "INSERT INTO users (id, username, password, email) VALUES"
+            + " (1, 'alice', 'x', 'a@example.com'), (2, 'bob', 'x', 'b@example.com')",
+        "INSERT INTO rooms (id, name, created_by, created_at, last_seq, kind) VALUES"
+            + " ('r1', 'First', 1, '2026-01-01T00:00:00Z', 2, 'public'),"
+            + " ('p1', 'Secret', 2, '2026-01-02T00:00:00Z', 0, 'private'),"
+            + " ('dm:1:2', 'dm:1:2', 1, '2026-01-03T00:00:00Z', 1, 'direct')",
+        "INSERT INTO room_members (room_id, user_id, role) VALUES ('r1', 1, 'owner'),"
+            + " ('p1', 2, 'owner'), ('p1', 1, 'member'), ('dm:1:2', 1, 'member'),"
+            + " ('dm:1:2', 2, 'member')",
+        "INSERT INTO direct_conversations (room_id, low_user_id, high_user_id)"
+            + " VALUES ('dm:1:2', 1, 2)",
+        "INSERT INTO messages (room_id, seq, user_id, content, sent_at) VALUES"
+            + " ('r1', 1, 1, 'hello', now()), ('r1', 2, 2, 'hi', now()),"
+            + " ('dm:1:2', 1, 2, 'psst', now())",
+        "INSERT INTO room_reads (user_id, room_id, last_read_seq) VALUES (1, 'r1', 2)");
+    schema.migrateTo("latest");
+    assertEquals(
+        List.of("dm:1:2 direct 1", "p1 private 0", "r1 public 2"),
+        schema.rows("SELECT id || ' ' || kind || ' ' || last_seq FROM rooms ORDER BY id"));
+    assertEquals(
+        List.of("dm:1:2 1 psst", "r1 1 hello", "r1 2 hi"),
+        schema.rows(
+            "SELECT room_id || ' ' || seq || ' ' || content FROM messages"
+                + " ORDER BY room_id, seq"));
+    assertEquals(List.of("5"), schema.rows("SELECT count(*)::text FROM room_members"));
+    assertEquals(
+        List.of("1 r1 2"),
+        schema.rows("SELECT user_id || ' ' || room_id || ' ' || last_read_seq FROM room_reads"));
+    assertEquals(List.of("0"), schema.rows("SELECT count(*)::text FROM room_invitations"));
 
-      String hash = "sha256('a'::bytea)";
-      assertEquals(
-          "no error",
-          sqlState(
-              s,
-              "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at, max_uses)"
-                  + " VALUES ('p1', "
-                  + hash
-                  + ", 2, now() + interval '1 hour', 2)"));
-      // Two links never share a code; a hash is 32 bytes; uses stay within 0..max_uses; a link
-      // expires after it was made.
-      assertEquals(
-          "23505",
-          sqlState(
-              s,
-              "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
-                  + " VALUES ('p1', "
-                  + hash
-                  + ", 2, now() + interval '1 hour')"));
-      assertEquals(
-          "23514",
-          sqlState(
-              s,
-              "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
-                  + " VALUES ('p1', 'short'::bytea, 2, now() + interval '1 hour')"));
-      assertEquals(
-          "23514", sqlState(s, "UPDATE room_invitations SET uses = 3 WHERE room_id = 'p1'"));
-      assertEquals(
-          "23514",
-          sqlState(
-              s,
-              "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at, max_uses)"
-                  + " VALUES ('p1', sha256('b'::bytea), 2, now() + interval '1 hour', 0)"));
-      assertEquals(
-          "23514",
-          sqlState(
-              s,
-              "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
-                  + " VALUES ('p1', sha256('c'::bytea), 2, now() - interval '1 second')"));
-      // A room's links go with the room.
-      s.executeUpdate("DELETE FROM room_members WHERE room_id = 'p1'");
-      s.executeUpdate("DELETE FROM rooms WHERE id = 'p1'");
-      assertEquals(List.of("0"), rows(s, "SELECT count(*)::text FROM room_invitations"));
-    }
-  }
-
-  private static List<String> rows(Statement s, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-    }
-    return out;
-  }
-
-  private static String sqlState(Statement s, String sql) {
-    try {
-      s.executeUpdate(sql);
-      return "no error";
-    } catch (SQLException e) {
-      return e.getSQLState();
-    }
+    String hash = "sha256('a'::bytea)";
+    assertEquals(
+        "no error",
+        schema.sqlState(
+            "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at, max_uses)"
+                + " VALUES ('p1', "
+                + hash
+                + ", 2, now() + interval '1 hour', 2)"));
+    // Two links never share a code; a hash is 32 bytes; uses stay within 0..max_uses; a link
+    // expires after it was made.
+    assertEquals(
+        "23505",
+        schema.sqlState(
+            "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
+                + " VALUES ('p1', "
+                + hash
+                + ", 2, now() + interval '1 hour')"));
+    assertEquals(
+        "23514",
+        schema.sqlState(
+            "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
+                + " VALUES ('p1', 'short'::bytea, 2, now() + interval '1 hour')"));
+    assertEquals(
+        "23514", schema.sqlState("UPDATE room_invitations SET uses = 3 WHERE room_id = 'p1'"));
+    assertEquals(
+        "23514",
+        schema.sqlState(
+            "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at, max_uses)"
+                + " VALUES ('p1', sha256('b'::bytea), 2, now() + interval '1 hour', 0)"));
+    assertEquals(
+        "23514",
+        schema.sqlState(
+            "INSERT INTO room_invitations (room_id, code_hash, created_by, expires_at)"
+                + " VALUES ('p1', sha256('c'::bytea), 2, now() - interval '1 second')"));
+    // A room's links go with the room.
+    schema.execute(
+        "DELETE FROM room_members WHERE room_id = 'p1'", "DELETE FROM rooms WHERE id = 'p1'");
+    assertEquals(List.of("0"), schema.rows("SELECT count(*)::text FROM room_invitations"));
   }
 }
