@@ -10,6 +10,9 @@ import io.huddle.room.InvitationRecords.CreateRequest;
 import io.huddle.room.InvitationRecords.Invitation;
 import io.huddle.room.InvitationRecords.InvitationList;
 import io.huddle.room.InvitationRecords.New;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -161,6 +164,28 @@ public class InvitationService {
         .setParameter("id", id)
         .executeUpdate();
     return new Acceptance(new Accepted(roomId, name, member.role.wire(), member.joinedAt), true);
+  }
+
+  /**
+   * Deletes the links that can no longer admit anyone (expired or used up): nothing lists or
+   * accepts them, and without this their rows would stay for good. Hourly, from an hour after the
+   * start (never racing the start-up).
+   */
+  @Scheduled(every = "1h", delayed = "1h", concurrentExecution = ConcurrentExecution.SKIP)
+  void scheduledCleanUp() {
+    int removed = removeDead();
+    if (removed > 0) {
+      Log.debugf("Removed %d expired or used-up invitation link(s)", removed);
+    }
+  }
+
+  /** Deletes every link that has expired or is used up; answers how many. */
+  @Transactional
+  public int removeDead() {
+    return em().createNativeQuery(
+            "DELETE FROM room_invitations"
+                + " WHERE expires_at <= now() OR (max_uses IS NOT NULL AND uses >= max_uses)")
+        .executeUpdate();
   }
 
   /** 404 unless the caller sees the room; 409 unless it is private; 403 unless owner or admin. */

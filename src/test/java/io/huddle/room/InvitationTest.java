@@ -48,6 +48,8 @@ class InvitationTest {
 
   @Inject EntityManager em;
 
+  @Inject InvitationService invitations;
+
   private static final String NOT_VALID =
       "This invitation link does not work: it is unknown, expired, revoked or used up";
 
@@ -214,6 +216,45 @@ class InvitationTest {
         .then()
         .statusCode(200)
         .body("invitations.uses", equalTo(List.of(0)));
+  }
+
+  @Test
+  void theCleanUpRemovesExpiredAndUsedUpLinksOnly() {
+    TestUser owner = Api.newUser();
+    String room = Api.newPrivateRoom(owner);
+    String working = link(owner, room, Map.of("expiresInSeconds", 600)).getString("code");
+    String once =
+        link(owner, room, Map.of("expiresInSeconds", 600, "maxUses", 1)).getString("code");
+    accept(Api.newUser(), once).then().statusCode(201);
+    long expired =
+        Long.parseLong(link(owner, room, Map.of("expiresInSeconds", 60)).getString("id"));
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "UPDATE room_invitations SET created_at = now() - interval '2 minutes',"
+                            + " expires_at = now() - interval '1 second' WHERE id = :id")
+                    .setParameter("id", expired)
+                    .executeUpdate());
+    assertEquals(3L, invitationRows(room));
+
+    assertTrue(invitations.removeDead() >= 2);
+
+    assertEquals(1L, invitationRows(room));
+    // What is left is the link that works, and it still does.
+    accept(Api.newUser(), working).then().statusCode(201);
+  }
+
+  private long invitationRows(String room) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                ((Number)
+                        em.createNativeQuery(
+                                "SELECT count(*) FROM room_invitations WHERE room_id = :room")
+                            .setParameter("room", room)
+                            .getSingleResult())
+                    .longValue());
   }
 
   @Test
