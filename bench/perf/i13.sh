@@ -14,7 +14,11 @@
 # figures), ready = first 200 of /q/health/ready (Go: GET /api/v1/ws/getRooms), 3 s idle, then the
 # bench under taskset -c 1. /proc/loadavg is recorded before and after each run.
 #   PHASES="S4 S2 storm"  S4 = --preset S4; S2 = --preset S2fixed --rate 300 --warmup 30s --measure 20s;
-#                         storm = --preset storm (the bench runs 32 handshakes in flight against Go)
+#                         storm = --preset storm (the bench runs 32 handshakes in flight against Go);
+#                         warm = the storm three times in a row on one server (the third is kept;
+#                         the second and third reuse the first's users through --user-cache);
+#                         c1000 = 1000 clients into 10 rooms, 4 handshakes in flight (Go too), cold
+#                         (warm and c1000 run go, head and aot)
 # OUT/<phase>.<target>.<round>.{json,txt,log}; OUT/runs.tsv one line per run; bench/perf/i13sum.sh OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -104,7 +108,7 @@ fresh_db() { # TARGET: a copy of that build's migrated template
 }
 
 # Prime: each build migrates its template once; every server starts once, unmeasured.
-all_targets="go base head"; case " $phases " in *" storm "*) all_targets+=" aot" ;; esac
+all_targets="go base head"; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" aot" ;; esac
 for t in $all_targets; do
   d=""
   if [ "$t" = base ] || [ "$t" = head ]; then sql -c "drop database if exists ${db}_tpl_$t" -c "create database ${db}_tpl_$t"; d=${db}_tpl_$t; fi
@@ -121,6 +125,8 @@ for r in $(seq 1 "$rounds"); do
       S4) targets=(go base head) args=(--preset S4) ;;
       S2) targets=(go base head) args=(--preset S2fixed --rate 300 --warmup 30s --measure 20s) ;;
       storm) targets=(go base head aot) args=(--preset storm) ;;
+      warm) targets=(go head aot) args=(--preset storm) ;;
+      c1000) targets=(go head aot) args=(--preset storm --clients 1000 --rooms 10 --connect-parallel 4) ;;
     esac
     n=${#targets[@]}
     for i in $(seq 0 $((n - 1))); do
@@ -131,11 +137,19 @@ for r in $(seq 1 "$rounds"); do
       rc=""
       if start "$t" "$d" "$out/$name.log"; then
         sleep 3
-        b=(--server-pid "$server_pid" --json "$out/$name.json")
+        b=(--server-pid "$server_pid")
         if [ "$t" = go ]; then b+=(--target go --url "$go_url")
         else b+=(--url "http://127.0.0.1:$port" --health-url "http://127.0.0.1:$mport/q/health/ready"); fi
         rc=0
-        taskset -c 1 java -jar "$bench_jar" "${args[@]}" "${b[@]}" >"$out/$name.txt" 2>&1 || rc=$?
+        if [ "$ph" = warm ]; then
+          # Two storms unmeasured, then the kept one, all on this server (fresh users only once).
+          rm -f "$out/$name.users"; [ "$t" != go ] && b+=(--user-cache "$out/$name.users")
+          for k in 1 2; do
+            taskset -c 1 java -jar "$bench_jar" "${args[@]}" "${b[@]}" --json "$out/pre$k.$name.json" \
+              >"$out/pre$k.$name.txt" 2>&1 || true
+          done
+        fi
+        taskset -c 1 java -jar "$bench_jar" "${args[@]}" "${b[@]}" --json "$out/$name.json" >"$out/$name.txt" 2>&1 || rc=$?
       fi
       stop_server
       load_after=$(cut -d' ' -f1-3 /proc/loadavg)

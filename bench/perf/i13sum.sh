@@ -28,9 +28,9 @@ row() { # phase label jq targets...
   done
   echo
 }
-for ph in S4 S2 storm; do
+for ph in S4 S2 storm warm c1000; do
   ls "$out/$ph".*.json >/dev/null 2>&1 || continue
-  case $ph in storm) ts=(go base head aot) ;; *) ts=(go base head) ;; esac
+  case $ph in storm) ts=(go base head aot) ;; warm|c1000) ts=(go head aot) ;; *) ts=(go base head) ;; esac
   echo; echo "### $ph (median (runs) · ratio to go)"
   printf '| |'; for t in "${ts[@]}"; do printf ' %s |' "$t"; done; echo
   printf '|---|'; for t in "${ts[@]}"; do printf -- '---|'; done; echo
@@ -47,7 +47,7 @@ for ph in S4 S2 storm; do
       row "$ph" 'server CPU (% of a core)' '.steps[-1].serverCpuPct' "${ts[@]}"
       row "$ph" 'others (% of a core)' 'if .steps[-1].otherCpuSeconds >= 0 then .steps[-1].otherCpuSeconds * 100 / .steps[-1].measureSeconds else empty end' "${ts[@]}"
       ;;
-    storm)
+    storm|warm|c1000)
       row "$ph" 'handshakes in flight' '.config.connectParallel' "${ts[@]}"
       row "$ph" 'connected' '.setup.connected' "${ts[@]}"
       row "$ph" 'connect all (s)' '.setup.connectSeconds' "${ts[@]}"
