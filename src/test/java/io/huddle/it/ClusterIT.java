@@ -14,8 +14,10 @@ import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
@@ -87,6 +89,23 @@ class ClusterIT {
 
   private static boolean isJoinOf(JsonNode f, TestUser u) {
     return "join".equals(f.path("type").asText()) && u.id().equals(f.path("userId").asText());
+  }
+
+  /**
+   * Waits for the join notices of all these users, in any order: each node publishes its own
+   * members' joins, so one from another node may arrive after a later one from this node.
+   */
+  private static void awaitJoins(WsClient client, TestUser... users) {
+    Set<String> pending = new HashSet<>();
+    for (TestUser u : users) {
+      pending.add(u.id());
+    }
+    while (!pending.isEmpty()) {
+      JsonNode f = client.next();
+      if ("join".equals(f.path("type").asText())) {
+        pending.remove(f.path("userId").asText());
+      }
+    }
   }
 
   private static boolean isLeaveOf(JsonNode f, TestUser u) {
@@ -393,8 +412,7 @@ class ClusterIT {
         WsClient laptop = join(node2, alice, room);
         WsClient b = join(node2, bob, room);
         WsClient c = join(node1, carol, room)) {
-      phone.next(f -> isJoinOf(f, bob));
-      phone.next(f -> isJoinOf(f, carol));
+      awaitJoins(phone, bob, carol);
       Thread.sleep(500);
       for (WsClient w : List.of(phone, laptop, b, c)) {
         w.drain();
