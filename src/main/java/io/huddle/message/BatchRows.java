@@ -140,30 +140,39 @@ final class BatchRows {
   }
 
   /**
-   * One round trip: locks the batch's rooms in id order (so two replicas never deadlock), advances
-   * each room's last_seq by its count of new rows, and inserts the rows numbered from the new
-   * last_seq. Answers the new last_seq per room.
+   * One round trip: advances each room's last_seq by its count of new rows and inserts the rows
+   * numbered from the new last_seq; when the batch spans several rooms, first locks them in id
+   * order (so two replicas never deadlock). Answers the new last_seq per room.
    */
   private static Map<String, Long> reserveAndInsert(
       Connection c, TreeMap<String, Integer> newPerRoom, Rows rows) throws SQLException {
     String[] ids = newPerRoom.keySet().toArray(new String[0]);
     Long[] counts = newPerRoom.values().stream().map(Integer::longValue).toArray(Long[]::new);
+    // One room: the UPDATE's own row lock is the only lock taken, so there is no order to keep.
+    boolean lockFirst = ids.length > 1;
     Map<String, Long> last = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(RESERVE_AND_INSERT)) {
+    try (PreparedStatement s =
+        c.prepareStatement(lockFirst ? LOCK_ROOMS + ADVANCE_AND_INSERT : ADVANCE_AND_INSERT)) {
       customPlans(s);
-      s.setArray(1, c.createArrayOf("text", ids));
-      s.setArray(2, c.createArrayOf("text", ids));
-      s.setArray(3, c.createArrayOf("bigint", counts));
-      s.setArray(4, c.createArrayOf("text", rows.rooms));
-      s.setArray(5, c.createArrayOf("bigint", rows.back));
-      s.setArray(6, c.createArrayOf("bigint", rows.users));
-      s.setArray(7, c.createArrayOf("text", rows.contents));
-      s.setArray(8, c.createArrayOf("text", rows.clientIds));
-      s.setArray(9, c.createArrayOf("text", rows.sentAts));
-      s.setArray(10, c.createArrayOf("text", rows.kinds));
-      s.setArray(11, c.createArrayOf("bigint", rows.targets));
-      s.execute(); // the lock
-      if (!s.getMoreResults()) {
+      int p = 1;
+      if (lockFirst) {
+        s.setArray(p++, c.createArrayOf("text", ids));
+      }
+      s.setArray(p++, c.createArrayOf("text", ids));
+      s.setArray(p++, c.createArrayOf("bigint", counts));
+      s.setArray(p++, c.createArrayOf("text", rows.rooms));
+      s.setArray(p++, c.createArrayOf("bigint", rows.back));
+      s.setArray(p++, c.createArrayOf("bigint", rows.users));
+      s.setArray(p++, c.createArrayOf("text", rows.contents));
+      s.setArray(p++, c.createArrayOf("text", rows.clientIds));
+      s.setArray(p++, c.createArrayOf("text", rows.sentAts));
+      s.setArray(p++, c.createArrayOf("text", rows.kinds));
+      s.setArray(p, c.createArrayOf("bigint", rows.targets));
+      boolean updateResult = s.execute();
+      if (lockFirst) {
+        updateResult = s.getMoreResults(); // past the lock's rows
+      }
+      if (!updateResult) {
         throw new IllegalStateException("No result from the seq update");
       }
       try (ResultSet rs = s.getResultSet()) {
@@ -177,14 +186,17 @@ final class BatchRows {
     return last;
   }
 
+  /** The batch's rooms, locked in id order: sent before {@link #ADVANCE_AND_INSERT}. */
+  private static final String LOCK_ROOMS =
+      "SELECT id FROM rooms WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE;";
+
   /**
-   * Three statements, sent together (pgjdbc pipelines them): lock, advance, insert. A message whose
-   * room is gone gets a NULL seq, so the NOT NULL constraint fails the whole pipeline instead of
-   * the row going missing.
+   * Two statements, sent together (pgjdbc pipelines them): advance, insert. A message whose room is
+   * gone gets a NULL seq, so the NOT NULL constraint fails the whole pipeline instead of the row
+   * going missing.
    */
-  private static final String RESERVE_AND_INSERT =
-      "SELECT id FROM rooms WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE;"
-          + " UPDATE rooms r SET last_seq = r.last_seq + v.k"
+  private static final String ADVANCE_AND_INSERT =
+      " UPDATE rooms r SET last_seq = r.last_seq + v.k"
           + " FROM unnest(?::text[], ?::bigint[]) AS v(id, k)"
           + " WHERE r.id = v.id RETURNING r.id, r.last_seq;"
           + " INSERT INTO messages"
