@@ -9,6 +9,9 @@
 #   head   HEAD_APP/quarkus-run.jar on JDK 17   (default target/quarkus-app)
 #   aot    AOT_APP/quarkus-run.jar on JDK 25 with AOT_APP/app.aot, -XX:AOTMode=on (storm only)
 #          (default /tmp/aothead/target/quarkus-app, built with -Daot)
+#   native NATIVE_BIN with the image's settings -Xms192m -Xmx256m -Xmn96m
+#          -XX:+CollectYoungGenerationSeparately (default target/huddle-1.0.0-SNAPSHOT-runner;
+#          storm phases only, and only when STORM_TARGETS names it)
 # Every run: a fresh server exec'd under taskset -c 0 (Huddle: its own copy of a template database
 # migrated once by that build, QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1, -Xmx1g, as in the issue-6
 # figures), ready = first 200 of /q/health/ready (Go: GET /api/v1/ws/getRooms), 3 s idle, then the
@@ -19,6 +22,7 @@
 #                         the second and third reuse the first's users through --user-cache);
 #                         c1000 = 1000 clients into 10 rooms, 4 handshakes in flight (Go too), cold
 #                         (warm and c1000 run go, head and aot)
+#   STORM_TARGETS="go head aot native"  overrides the targets of storm, warm and c1000
 # OUT/<phase>.<target>.<round>.{json,txt,log}; OUT/runs.tsv one line per run; bench/perf/i13sum.sh OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,6 +34,7 @@ phases=${PHASES:-"S4 S2 storm"}
 base_app=${BASE_APP:-/tmp/base/target/quarkus-app}
 head_app=${HEAD_APP:-$root/target/quarkus-app}
 aot_app=${AOT_APP:-/tmp/aothead/target/quarkus-app}
+native_bin=${NATIVE_BIN:-$root/target/huddle-1.0.0-SNAPSHOT-runner}
 jdk17=${JDK17:-java}
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 go_server=$root/bench/target/seed-server
@@ -71,17 +76,20 @@ start() {
   case $t in
     go) url=$go_url/api/v1/ws/getRooms
         cmd="env GIN_MODE=release taskset -c 0 $go_server" ;;
-    base|head|aot)
+    base|head|aot|native)
         url=http://127.0.0.1:$mport/q/health/ready
         case $t in
           base) app=$base_app java=$jdk17 opts="-Xmx1g" ;;
           head) app=$head_app java=$jdk17 opts="-Xmx1g" ;;
           aot) app=$aot_app java=$jdk25 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -Xlog:aot=info -Xmx1g" ;;
+          native) app=$(dirname "$native_bin") java=$native_bin
+                  opts="-Xms192m -Xmx256m -Xmn96m -XX:+CollectYoungGenerationSeparately" ;;
         esac
         cmd="env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$d QUARKUS_DATASOURCE_USERNAME=postgres"
         cmd+=" SMALLRYE_JWT_SIGN_KEY_LOCATION=$out/privateKey.pem MP_JWT_VERIFY_PUBLICKEY_LOCATION=$out/publicKey.pem"
         cmd+=" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1"
-        cmd+=" taskset -c 0 $java $opts -jar quarkus-run.jar"
+        if [ "$t" = native ]; then cmd+=" taskset -c 0 $java $opts"
+        else cmd+=" taskset -c 0 $java $opts -jar quarkus-run.jar"; fi
         cd "$app" ;;
   esac
   local t0; t0=$(date +%s%N)
@@ -101,18 +109,23 @@ start() {
 }
 
 fresh_db() { # TARGET: a copy of that build's migrated template
-  local tpl=${db}_tpl_$1; [ "$1" = aot ] && tpl=${db}_tpl_head
+  local tpl=${db}_tpl_$1; [ "$1" = aot ] || [ "$1" = native ] && tpl=${db}_tpl_head
   sql -c "drop database if exists ${db}_run"
   for _ in $(seq 1 20); do sql -c "create database ${db}_run template $tpl" 2>/dev/null && return 0; sleep 0.5; done
   sql -c "create database ${db}_run template $tpl"
 }
 
 # Prime: each build migrates its template once; every server starts once, unmeasured.
-all_targets="go base head"; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" aot" ;; esac
+storm_targets=${STORM_TARGETS:-}
+all_targets="go base head"; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" ${storm_targets:-aot}" ;; esac
+case " $phases " in *" S4 "*|*" S2 "*) ;; *) [ -n "$storm_targets" ] && all_targets=$storm_targets ;; esac
+case " $all_targets " in *" head "*) all_targets="head ${all_targets/head/}" ;; esac # head migrates the template the others copy
+prime_done=" "
 for t in $all_targets; do
+  case $prime_done in *" $t "*) continue ;; esac; prime_done+="$t "
   d=""
   if [ "$t" = base ] || [ "$t" = head ]; then sql -c "drop database if exists ${db}_tpl_$t" -c "create database ${db}_tpl_$t"; d=${db}_tpl_$t; fi
-  [ "$t" = aot ] && d=${db}_tpl_head
+  [ "$t" = aot ] || [ "$t" = native ] && d=${db}_tpl_head
   start "$t" "$d" "$out/prime.$t.log" || { tail -20 "$out/prime.$t.log"; echo "i13: $t did not start" >&2; exit 2; }
   echo "i13: prime $t ready in $ready_ms ms"
   stop_server
@@ -128,6 +141,7 @@ for r in $(seq 1 "$rounds"); do
       warm) targets=(go head aot) args=(--preset storm) ;;
       c1000) targets=(go head aot) args=(--preset storm --clients 1000 --rooms 10 --connect-parallel 4) ;;
     esac
+    case $ph in storm|warm|c1000) [ -n "$storm_targets" ] && read -r -a targets <<<"$storm_targets" ;; esac
     n=${#targets[@]}
     for i in $(seq 0 $((n - 1))); do
       t=${targets[$(((i + r - 1) % n))]}

@@ -31,6 +31,9 @@ row() { # phase label jq targets...
 for ph in S4 S2 storm warm c1000; do
   ls "$out/$ph".*.json >/dev/null 2>&1 || continue
   case $ph in storm) ts=(go base head aot) ;; warm|c1000) ts=(go head aot) ;; *) ts=(go base head) ;; esac
+  # the targets that ran (STORM_TARGETS may have added native or left some out)
+  case $ph in storm|warm|c1000) ts=(go base head aot native); kept=()
+    for t in "${ts[@]}"; do ls "$out/$ph.$t".*.json >/dev/null 2>&1 && kept+=("$t"); done; ts=("${kept[@]}") ;; esac
   echo; echo "### $ph (median (runs) · ratio to go)"
   printf '| |'; for t in "${ts[@]}"; do printf ' %s |' "$t"; done; echo
   printf '|---|'; for t in "${ts[@]}"; do printf -- '---|'; done; echo
