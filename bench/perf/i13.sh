@@ -15,7 +15,8 @@
 # Every run: a fresh server exec'd under taskset -c 0 (Huddle: its own copy of a template database
 # migrated once by that build, QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1, -Xmx1g, as in the issue-6
 # figures), ready = first 200 of /q/health/ready (Go: GET /api/v1/ws/getRooms), 3 s idle, then the
-# bench under taskset -c 1. /proc/loadavg is recorded before and after each run.
+# bench under taskset -c 1. /proc/loadavg is recorded before and after each run, and the server's
+# RSS (VmRSS) after the 3 s idle.
 #   PHASES="S4 S2 storm"  S4 = --preset S4; S2 = --preset S2fixed --rate 300 --warmup 30s --measure 20s;
 #                         storm = --preset storm (the bench runs 32 handshakes in flight against Go);
 #                         warm = the storm three times in a row on one server (the third is kept;
@@ -131,7 +132,7 @@ for t in $all_targets; do
   stop_server
 done
 
-[ -f "$out/runs.tsv" ] || printf 'round\tphase\ttarget\tstart_utc\tload_before\tload_after\tready_ms\tbench_rc\tresult\n' >"$out/runs.tsv"
+[ -f "$out/runs.tsv" ] || printf 'round\tphase\ttarget\tstart_utc\tload_before\tload_after\tready_ms\tbench_rc\tresult\tidle_rss_kb\n' >"$out/runs.tsv"
 for r in $(seq 1 "$rounds"); do
   for ph in $phases; do
     case $ph in
@@ -148,9 +149,10 @@ for r in $(seq 1 "$rounds"); do
       name=$ph.$t.$r
       d=""; [ "$t" != go ] && { fresh_db "$t"; d=${db}_run; }
       load_before=$(cut -d' ' -f1-3 /proc/loadavg); start_utc=$(date -u +%H:%M:%S)
-      rc=""
+      rc="" rss_kb=""
       if start "$t" "$d" "$out/$name.log"; then
         sleep 3
+        rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || true)
         b=(--server-pid "$server_pid")
         if [ "$t" = go ]; then b+=(--target go --url "$go_url")
         else b+=(--url "http://127.0.0.1:$port" --health-url "http://127.0.0.1:$mport/q/health/ready"); fi
@@ -168,8 +170,8 @@ for r in $(seq 1 "$rounds"); do
       stop_server
       load_after=$(cut -d' ' -f1-3 /proc/loadavg)
       res=$(grep -m1 '^RESULT' "$out/$name.txt" 2>/dev/null || echo "no result")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$ph" "$t" "$start_utc" "$load_before" "$load_after" \
-        "${ready_ms:--}" "${rc:--}" "$res" | tee -a "$out/runs.tsv"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$ph" "$t" "$start_utc" "$load_before" "$load_after" \
+        "${ready_ms:--}" "${rc:--}" "$res" "${rss_kb:--}" | tee -a "$out/runs.tsv"
     done
   done
 done

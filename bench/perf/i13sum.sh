@@ -81,4 +81,13 @@ for ph in S4 S2 storm; do
     echo
   done
 done
+# Start to ready (ms, one CPU) and RSS 3 s after ready (MiB), every run of a target, any phase.
+echo; echo "### start to ready and idle RSS (median (runs) over all phases)"
+echo '| target | runs | start to ready (ms) | idle RSS (MiB) |'; echo '|---|---|---|---|'
+for t in go base head aot native; do
+  n=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t' "$out/runs.tsv" | wc -l); [ "$n" -gt 0 ] || continue
+  r=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && $7 != "-" {print $7}' "$out/runs.tsv" | median)
+  m=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && NF >= 10 && $10 != "-" {printf "%.1f\n", $10 / 1024}' "$out/runs.tsv" | median)
+  printf '| %s | %s | %s | %s |\n' "$t" "$n" "$r" "$m"
+done
 echo; echo "### runs"; cat "$out/runs.tsv"
