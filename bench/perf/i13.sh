@@ -9,6 +9,9 @@
 #   head   HEAD_APP/quarkus-run.jar on JDK 17   (default target/quarkus-app)
 #   aot    AOT_APP/quarkus-run.jar on JDK 25 with AOT_APP/app.aot, -XX:AOTMode=on (storm only)
 #          (default /tmp/aothead/target/quarkus-app, built with -Daot)
+#   image  AOT_APP as the JVM image runs it (Dockerfile.jvm's JAVA_OPTS in a pod of the Deployment's
+#          768 MiB limit): -XX:AOTCache=app.aot -XX:AOTMode=on -XX:MaxRAM=768m
+#          -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError, JDK 25
 #   native NATIVE_BIN with the image's settings -Xms192m -Xmx256m -Xmn96m
 #          -XX:+CollectYoungGenerationSeparately (default target/huddle-1.0.0-SNAPSHOT-runner;
 #          storm phases only, and only when STORM_TARGETS names it)
@@ -24,6 +27,7 @@
 #                         c1000 = 1000 clients into 10 rooms, 4 handshakes in flight (Go too), cold
 #                         (warm and c1000 run go, head and aot)
 #   STORM_TARGETS="go head aot native"  overrides the targets of storm, warm and c1000
+#   LATENCY_TARGETS="go base head image"  overrides the targets of S4 and S2
 # OUT/<phase>.<target>.<round>.{json,txt,log}; OUT/runs.tsv one line per run; bench/perf/i13sum.sh OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -77,12 +81,14 @@ start() {
   case $t in
     go) url=$go_url/api/v1/ws/getRooms
         cmd="env GIN_MODE=release taskset -c 0 $go_server" ;;
-    base|head|aot|native)
+    base|head|aot|image|native)
         url=http://127.0.0.1:$mport/q/health/ready
         case $t in
           base) app=$base_app java=$jdk17 opts="-Xmx1g" ;;
           head) app=$head_app java=$jdk17 opts="-Xmx1g" ;;
           aot) app=$aot_app java=$jdk25 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -Xlog:aot=info -Xmx1g" ;;
+          image) app=$aot_app java=$jdk25
+                 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" ;;
           native) app=$(dirname "$native_bin") java=$native_bin
                   opts="-Xms192m -Xmx256m -Xmn96m -XX:+CollectYoungGenerationSeparately" ;;
         esac
@@ -110,7 +116,7 @@ start() {
 }
 
 fresh_db() { # TARGET: a copy of that build's migrated template
-  local tpl=${db}_tpl_$1; [ "$1" = aot ] || [ "$1" = native ] && tpl=${db}_tpl_head
+  local tpl=${db}_tpl_$1; case $1 in aot|image|native) tpl=${db}_tpl_head ;; esac
   sql -c "drop database if exists ${db}_run"
   for _ in $(seq 1 20); do sql -c "create database ${db}_run template $tpl" 2>/dev/null && return 0; sleep 0.5; done
   sql -c "create database ${db}_run template $tpl"
@@ -118,7 +124,8 @@ fresh_db() { # TARGET: a copy of that build's migrated template
 
 # Prime: each build migrates its template once; every server starts once, unmeasured.
 storm_targets=${STORM_TARGETS:-}
-all_targets="go base head"; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" ${storm_targets:-aot}" ;; esac
+latency_targets=${LATENCY_TARGETS:-go base head}
+all_targets=$latency_targets; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" ${storm_targets:-aot}" ;; esac
 case " $phases " in *" S4 "*|*" S2 "*) ;; *) [ -n "$storm_targets" ] && all_targets=$storm_targets ;; esac
 case " $all_targets " in *" head "*) all_targets="head ${all_targets/head/}" ;; esac # head migrates the template the others copy
 prime_done=" "
@@ -126,7 +133,9 @@ for t in $all_targets; do
   case $prime_done in *" $t "*) continue ;; esac; prime_done+="$t "
   d=""
   if [ "$t" = base ] || [ "$t" = head ]; then sql -c "drop database if exists ${db}_tpl_$t" -c "create database ${db}_tpl_$t"; d=${db}_tpl_$t; fi
-  [ "$t" = aot ] || [ "$t" = native ] && d=${db}_tpl_head
+  case $t in aot|image|native) d=${db}_tpl_head # head migrates it; without head, the first of these
+    [ "$(psql -qAt -h 127.0.0.1 -U postgres -d postgres -c "select 1 from pg_database where datname = '$d'")" = 1 ] \
+      || sql -c "create database $d" ;; esac
   start "$t" "$d" "$out/prime.$t.log" || { tail -20 "$out/prime.$t.log"; echo "i13: $t did not start" >&2; exit 2; }
   echo "i13: prime $t ready in $ready_ms ms"
   stop_server
@@ -136,8 +145,8 @@ done
 for r in $(seq 1 "$rounds"); do
   for ph in $phases; do
     case $ph in
-      S4) targets=(go base head) args=(--preset S4) ;;
-      S2) targets=(go base head) args=(--preset S2fixed --rate 300 --warmup 30s --measure 20s) ;;
+      S4) read -r -a targets <<<"$latency_targets"; args=(--preset S4) ;;
+      S2) read -r -a targets <<<"$latency_targets"; args=(--preset S2fixed --rate 300 --warmup 30s --measure 20s) ;;
       storm) targets=(go base head aot) args=(--preset storm) ;;
       warm) targets=(go head aot) args=(--preset storm) ;;
       c1000) targets=(go head aot) args=(--preset storm --clients 1000 --rooms 10 --connect-parallel 4) ;;

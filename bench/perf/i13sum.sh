@@ -30,10 +30,9 @@ row() { # phase label jq targets...
 }
 for ph in S4 S2 storm warm c1000; do
   ls "$out/$ph".*.json >/dev/null 2>&1 || continue
-  case $ph in storm) ts=(go base head aot) ;; warm|c1000) ts=(go head aot) ;; *) ts=(go base head) ;; esac
-  # the targets that ran (STORM_TARGETS may have added native or left some out)
-  case $ph in storm|warm|c1000) ts=(go base head aot native); kept=()
-    for t in "${ts[@]}"; do ls "$out/$ph.$t".*.json >/dev/null 2>&1 && kept+=("$t"); done; ts=("${kept[@]}") ;; esac
+  # the targets that ran (STORM_TARGETS and LATENCY_TARGETS choose them)
+  ts=(go base head aot image native); kept=()
+  for t in "${ts[@]}"; do ls "$out/$ph.$t".*.json >/dev/null 2>&1 && kept+=("$t"); done; ts=("${kept[@]}")
   echo; echo "### $ph (median (runs) · ratio to go)"
   printf '| |'; for t in "${ts[@]}"; do printf ' %s |' "$t"; done; echo
   printf '|---|'; for t in "${ts[@]}"; do printf -- '---|'; done; echo
@@ -71,6 +70,7 @@ for ph in S4 S2 storm; do
        labels=(p50 p99 p99.9 'us/delivery') ;;
   esac
   echo; echo "### $ph: head / base per round"
+  ls "$out/$ph".base.*.json >/dev/null 2>&1 || continue
   for r in $(ls "$out/$ph".base.*.json | sed 's/.*\.\([0-9]*\)\.json/\1/' | sort -n); do
     printf 'round %s:' "$r"
     for k in "${!qs[@]}"; do
@@ -84,7 +84,7 @@ done
 # Start to ready (ms, one CPU) and RSS 3 s after ready (MiB), every run of a target, any phase.
 echo; echo "### start to ready and idle RSS (median (runs) over all phases)"
 echo '| target | runs | start to ready (ms) | idle RSS (MiB) |'; echo '|---|---|---|---|'
-for t in go base head aot native; do
+for t in go base head aot image native; do
   n=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t' "$out/runs.tsv" | wc -l); [ "$n" -gt 0 ] || continue
   r=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && $7 != "-" {print $7}' "$out/runs.tsv" | median)
   m=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && NF >= 10 && $10 != "-" {printf "%.1f\n", $10 / 1024}' "$out/runs.tsv" | median)
