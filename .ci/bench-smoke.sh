@@ -4,6 +4,8 @@
 # reordering, error frames or connections that did not open. Run from anywhere:
 #   .ci/bench-smoke.sh            # the JVM jar (target/quarkus-app), built when missing
 #   .ci/bench-smoke.sh --native   # the native executable (target/*-runner), which must exist
+#   .ci/bench-smoke.sh --go       # the Go original (../shared/seed), built from Debian packages:
+#                                 # the load tool's --target go mode against the unmodified seed
 # Needs a JDK 17+, openssl, curl, and the local PostgreSQL (127.0.0.1:5432, user postgres, trust).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,35 @@ cd "$(dirname "$0")/.."
 set -a; . bench/load-limits.env; set +a
 
 t0=$(date +%s)
+if [ "${1:-}" = "--go" ]; then
+  # build.sh installs Go, gin, jwt, pq and x/crypto when missing; the hub also needs gorilla's
+  # websocket package, which it does not check for. About 15 s of apt on this machine.
+  if [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      golang-github-gorilla-websocket-dev >/dev/null
+  fi
+  seed=bench/target/seed-server
+  sh ../shared/seed/build.sh "$PWD/$seed"
+  ./mvnw -B -q -f bench/pom.xml package
+  t1=$(date +%s)
+  (exec 3<>/dev/tcp/127.0.0.1/18090) 2>/dev/null && { echo "bench-smoke: port 18090 is busy" >&2; exit 1; }
+  GIN_MODE=release "$seed" >"$seed.log" 2>&1 &
+  go_pid=$!
+  trap 'kill "$go_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    curl -sf http://127.0.0.1:18090/api/v1/ws/getRooms >/dev/null 2>&1 && break
+    kill -0 "$go_pid" 2>/dev/null || { cat "$seed.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  t2=$(date +%s)
+  rc=0
+  java -jar bench/target/huddle-bench.jar --preset smoke --target go --url http://127.0.0.1:18090 \
+    --server-pid "$go_pid" || rc=$?
+  echo "bench-smoke: Go original: build $((t1 - t0)) s, start $((t2 - t1)) s, bench $(($(date +%s) - t2)) s"
+  [ "$rc" -eq 0 ] || { echo "bench-smoke: FAILED against the Go original (exit code $rc)" >&2; exit "$rc"; }
+  echo "bench-smoke: passed (Go original)"
+  exit 0
+fi
 if [ "${1:-}" = "--native" ]; then
   server=(target/huddle-1.0.0-SNAPSHOT-runner)
   [ -x "${server[0]}" ] || { echo "bench-smoke: ${server[0]} missing (./mvnw package -Dnative)" >&2; exit 1; }
