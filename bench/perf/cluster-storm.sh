@@ -21,18 +21,7 @@ out=${2:-/tmp/perf/cluster}
 targets=(${TARGETS:-go jvm1 jvm2 native1 native2})
 head_app=${HEAD_APP:-$root/target/quarkus-app}
 native_bin=${NATIVE_BIN:-$root/target/huddle-1.0.0-SNAPSHOT-runner}
-go_server=$root/bench/target/seed-server
-bench_jar=$root/bench/target/huddle-bench.jar
-mkdir -p "$out"; out=$(cd "$out" && pwd)
-[ -x "$go_server" ] || sh /work/shared/seed/build.sh "$go_server"
-[ -f "$bench_jar" ] || ./mvnw -B -q -f bench/pom.xml package
-if [ ! -f "$out/privateKey.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/privateKey.pem" 2>/dev/null
-  openssl pkey -in "$out/privateKey.pem" -pubout -out "$out/publicKey.pem"
-fi
-taskset -cp 1 $$ >/dev/null
-export PGOPTIONS="--client-min-messages=warning"
-sql() { psql -q -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -d postgres "$@" >/dev/null; }
+. bench/perf/common.sh
 db=huddle_cstorm
 
 pids=()
@@ -66,7 +55,7 @@ node() {
     QUARKUS_HTTP_PORT=$((18080 + n)) QUARKUS_MANAGEMENT_PORT=$((19080 + n)) QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1
     HUDDLE_BROKER="$broker" QUARKUS_REDIS_HOSTS=redis://127.0.0.1:6379 HUDDLE_CLUSTER_KEY_PREFIX="$prefix" taskset -c 0)
   if [ "$kind" = native ]; then
-    cmd+=("$native_bin" -Xms192m -Xmx256m -Xmn96m -XX:+CollectYoungGenerationSeparately)
+    cmd+=("$native_bin" "${native_opts[@]}")
     (cd "$(dirname "$native_bin")" && exec "${cmd[@]}") >"$log" 2>&1 &
   else
     cmd+=(java -Xmx1g -jar quarkus-run.jar)

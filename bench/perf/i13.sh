@@ -42,19 +42,8 @@ aot_app=${AOT_APP:-/tmp/aothead/target/quarkus-app}
 native_bin=${NATIVE_BIN:-$root/target/huddle-1.0.0-SNAPSHOT-runner}
 jdk17=${JDK17:-java}
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-go_server=$root/bench/target/seed-server
-bench_jar=$root/bench/target/huddle-bench.jar
 port=18080 mport=19080 go_url=http://127.0.0.1:18090
-mkdir -p "$out"; out=$(cd "$out" && pwd)
-[ -x "$go_server" ] || sh /work/shared/seed/build.sh "$go_server"
-[ -f "$bench_jar" ] || ./mvnw -B -q -f bench/pom.xml package
-if [ ! -f "$out/privateKey.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/privateKey.pem" 2>/dev/null
-  openssl pkey -in "$out/privateKey.pem" -pubout -out "$out/publicKey.pem"
-fi
-taskset -cp 1 $$ >/dev/null
-export PGOPTIONS="--client-min-messages=warning"
-sql() { psql -q -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -d postgres "$@" >/dev/null; }
+. bench/perf/common.sh
 db=huddle_i13
 
 server_pid=""
@@ -89,8 +78,7 @@ start() {
           aot) app=$aot_app java=$jdk25 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -Xlog:aot=info -Xmx1g" ;;
           image) app=$aot_app java=$jdk25
                  opts="-XX:AOTCache=app.aot -XX:AOTMode=on -XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" ;;
-          native) app=$(dirname "$native_bin") java=$native_bin
-                  opts="-Xms192m -Xmx256m -Xmn96m -XX:+CollectYoungGenerationSeparately" ;;
+          native) app=$(dirname "$native_bin") java=$native_bin opts="${native_opts[*]}" ;;
         esac
         cmd="env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$d QUARKUS_DATASOURCE_USERNAME=postgres"
         cmd+=" SMALLRYE_JWT_SIGN_KEY_LOCATION=$out/privateKey.pem MP_JWT_VERIFY_PUBLICKEY_LOCATION=$out/publicKey.pem"
