@@ -14,14 +14,8 @@ set -a; . bench/load-limits.env; set +a
 
 t0=$(date +%s)
 if [ "${1:-}" = "--go" ]; then
-  # build.sh installs Go, gin, jwt, pq and x/crypto when missing; the hub also needs gorilla's
-  # websocket package, which it does not check for. About 15 s of apt on this machine.
-  if [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      golang-github-gorilla-websocket-dev >/dev/null
-  fi
   seed=bench/target/seed-server
-  sh ../shared/seed/build.sh "$PWD/$seed"
+  bash bench/build-seed.sh "$PWD/$seed"
   ./mvnw -B -q -f bench/pom.xml package
   t1=$(date +%s)
   (exec 3<>/dev/tcp/127.0.0.1/18090) 2>/dev/null && { echo "bench-smoke: port 18090 is busy" >&2; exit 1; }

@@ -91,10 +91,7 @@ for t in "${targets[@]}"; do
       if [ ! -x "$go_server" ]; then
         say "building the Go server into $go_server"
         mkdir -p "$(dirname "$go_server")"
-        # build.sh installs what it names, but not gorilla/websocket, which the server imports.
-        [ -d /usr/share/gocode/src/github.com/gorilla/websocket ] \
-          || say "no gorilla/websocket: if the build fails, apt-get install golang-github-gorilla-websocket-dev"
-        sh "$seed/build.sh" "$root/$go_server" || die "the Go build failed ($seed/build.sh)"
+        bash "$root/bench/build-seed.sh" "$root/$go_server" || die "the Go build failed (bench/build-seed.sh)"
       fi
       ;;
     jvm)

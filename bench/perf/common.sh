@@ -7,7 +7,7 @@ bench_jar=$root/bench/target/huddle-bench.jar
 # The native image's GC settings (Dockerfile.native's CMD, Compose, the Kubernetes native overlay).
 native_opts=(-Xms192m -Xmx256m -Xmn96m -XX:+CollectYoungGenerationSeparately)
 mkdir -p "$out"; out=$(cd "$out" && pwd)
-[ -x "$go_server" ] || sh /work/shared/seed/build.sh "$go_server"
+[ -x "$go_server" ] || bash "$root/bench/build-seed.sh" "$go_server"
 [ -f "$bench_jar" ] || ./mvnw -B -q -f bench/pom.xml package
 if [ ! -f "$out/privateKey.pem" ]; then
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/privateKey.pem" 2>/dev/null

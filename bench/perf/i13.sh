@@ -7,6 +7,7 @@
 #   go     the Go original, bench/target/seed-server (built from /work/shared/seed when missing)
 #   base   BASE_APP/quarkus-run.jar on JDK 17   (default /tmp/base/target/quarkus-app)
 #   head   HEAD_APP/quarkus-run.jar on JDK 17   (default target/quarkus-app)
+#   c1     head with -XX:TieredStopAtLevel=1 (C1 only, no C2): what the JIT's share costs a storm
 #   aot    AOT_APP/quarkus-run.jar on JDK 25 with AOT_APP/app.aot, -XX:AOTMode=on (storm only)
 #          (default /tmp/aothead/target/quarkus-app, built with -Daot)
 #   image  AOT_APP as the JVM image runs it (Dockerfile.jvm's JAVA_OPTS in a pod of the Deployment's
@@ -19,15 +20,22 @@
 # migrated once by that build, QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1, -Xmx1g, as in the issue-6
 # figures), ready = first 200 of /q/health/ready (Go: GET /api/v1/ws/getRooms), 3 s idle, then the
 # bench under taskset -c 1. /proc/loadavg is recorded before and after each run, and the server's
-# RSS (VmRSS) after the 3 s idle.
+# RSS (VmRSS) after the 3 s idle; OUT/<phase>.<target>.<round>.threads is the server's CPU per
+# thread name at ready (bench/perf/threadcpu.sh), where its start-up went.
 #   PHASES="S4 S2 storm"  S4 = --preset S4; S2 = --preset S2fixed --rate 300 --warmup 30s --measure 20s;
 #                         storm = --preset storm (the bench runs 32 handshakes in flight against Go);
 #                         warm = the storm three times in a row on one server (the third is kept;
 #                         the second and third reuse the first's users through --user-cache);
 #                         c1000 = 1000 clients into 10 rooms, 4 handshakes in flight (Go too), cold
 #                         (warm and c1000 run go, head and aot)
-#   STORM_TARGETS="go head aot native"  overrides the targets of storm, warm and c1000
+#                         S2max = --preset S2fixed at its 675 msg/s (67.5 k deliveries/s), same windows as S2
+#                         S3 = --preset S3: 2000 idle connections held 15 s, RSS (and on HotSpot the live
+#                         heap after a full GC) per connection (go, head, native; STORM_TARGETS overrides)
+#   STORM_TARGETS="go head aot native"  overrides the targets of storm, warm, c1000 and S3
 #   LATENCY_TARGETS="go base head image"  overrides the targets of S4 and S2
+#   PROFILE=cpu|wall      also async-profiler (500 µs, per thread) on HotSpot servers over the kept bench
+#                         run: OUT/<name>.<event>.txt, collapsed stacks. Every Huddle run (native too)
+#                         writes OUT/<name>.threads.before and .after: CPU per thread name around it.
 # OUT/<phase>.<target>.<round>.{json,txt,log}; OUT/runs.tsv one line per run; bench/perf/i13sum.sh OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,6 +53,13 @@ jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 port=18080 mport=19080 go_url=http://127.0.0.1:18090
 . bench/perf/common.sh
 db=huddle_i13
+profile=${PROFILE:-}
+if [ -n "$profile" ]; then # async-profiler 4.1 from Maven Central, as bench/perf/profile.sh fetches it
+  ap_jar=~/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar
+  [ -f "$ap_jar" ] || mvn -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1
+  ap_lib=/tmp/async-profiler-4.1/linux-x64/libasyncProfiler.so
+  [ -f "$ap_lib" ] || (mkdir -p /tmp/async-profiler-4.1 && cd /tmp/async-profiler-4.1 && unzip -q -o "$ap_jar")
+fi
 
 server_pid=""
 stop_server() {
@@ -70,11 +85,12 @@ start() {
   case $t in
     go) url=$go_url/api/v1/ws/getRooms
         cmd="env GIN_MODE=release taskset -c 0 $go_server" ;;
-    base|head|aot|image|native)
+    base|head|c1|aot|image|native)
         url=http://127.0.0.1:$mport/q/health/ready
         case $t in
           base) app=$base_app java=$jdk17 opts="-Xmx1g" ;;
           head) app=$head_app java=$jdk17 opts="-Xmx1g" ;;
+          c1) app=$head_app java=$jdk17 opts="-Xmx1g -XX:TieredStopAtLevel=1" ;;
           aot) app=$aot_app java=$jdk25 opts="-XX:AOTCache=app.aot -XX:AOTMode=on -Xlog:aot=info -Xmx1g" ;;
           image) app=$aot_app java=$jdk25
                  opts="-XX:AOTCache=app.aot -XX:AOTMode=on -XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" ;;
@@ -104,7 +120,7 @@ start() {
 }
 
 fresh_db() { # TARGET: a copy of that build's migrated template
-  local tpl=${db}_tpl_$1; case $1 in aot|image|native) tpl=${db}_tpl_head ;; esac
+  local tpl=${db}_tpl_$1; case $1 in c1|aot|image|native) tpl=${db}_tpl_head ;; esac
   sql -c "drop database if exists ${db}_run"
   for _ in $(seq 1 20); do sql -c "create database ${db}_run template $tpl" 2>/dev/null && return 0; sleep 0.5; done
   sql -c "create database ${db}_run template $tpl"
@@ -113,15 +129,15 @@ fresh_db() { # TARGET: a copy of that build's migrated template
 # Prime: each build migrates its template once; every server starts once, unmeasured.
 storm_targets=${STORM_TARGETS:-}
 latency_targets=${LATENCY_TARGETS:-go base head}
-all_targets=$latency_targets; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*) all_targets+=" ${storm_targets:-aot}" ;; esac
-case " $phases " in *" S4 "*|*" S2 "*) ;; *) [ -n "$storm_targets" ] && all_targets=$storm_targets ;; esac
+all_targets=$latency_targets; case " $phases " in *" storm "*|*" warm "*|*" c1000 "*|*" S3 "*) all_targets+=" ${storm_targets:-aot}" ;; esac
+case " $phases " in *" S4 "*|*" S2 "*|*" S2max "*) ;; *) [ -n "$storm_targets" ] && all_targets=$storm_targets ;; esac
 case " $all_targets " in *" head "*) all_targets="head ${all_targets/head/}" ;; esac # head migrates the template the others copy
 prime_done=" "
 for t in $all_targets; do
   case $prime_done in *" $t "*) continue ;; esac; prime_done+="$t "
   d=""
   if [ "$t" = base ] || [ "$t" = head ]; then sql -c "drop database if exists ${db}_tpl_$t" -c "create database ${db}_tpl_$t"; d=${db}_tpl_$t; fi
-  case $t in aot|image|native) d=${db}_tpl_head # head migrates it; without head, the first of these
+  case $t in c1|aot|image|native) d=${db}_tpl_head # head migrates it; without head, the first of these
     [ "$(psql -qAt -h 127.0.0.1 -U postgres -d postgres -c "select 1 from pg_database where datname = '$d'")" = 1 ] \
       || sql -c "create database $d" ;; esac
   start "$t" "$d" "$out/prime.$t.log" || { tail -20 "$out/prime.$t.log"; echo "i13: $t did not start" >&2; exit 2; }
@@ -135,11 +151,13 @@ for r in $(seq 1 "$rounds"); do
     case $ph in
       S4) read -r -a targets <<<"$latency_targets"; args=(--preset S4) ;;
       S2) read -r -a targets <<<"$latency_targets"; args=(--preset S2fixed --rate 300 --warmup 30s --measure 20s) ;;
+      S2max) read -r -a targets <<<"$latency_targets"; args=(--preset S2fixed --warmup 30s --measure 20s) ;;
+      S3) targets=(go head native) args=(--preset S3) ;;
       storm) targets=(go base head aot) args=(--preset storm) ;;
       warm) targets=(go head aot) args=(--preset storm) ;;
       c1000) targets=(go head aot) args=(--preset storm --clients 1000 --rooms 10 --connect-parallel 4) ;;
     esac
-    case $ph in storm|warm|c1000) [ -n "$storm_targets" ] && read -r -a targets <<<"$storm_targets" ;; esac
+    case $ph in storm|warm|c1000|S3) [ -n "$storm_targets" ] && read -r -a targets <<<"$storm_targets" ;; esac
     n=${#targets[@]}
     for i in $(seq 0 $((n - 1))); do
       t=${targets[$(((i + r - 1) % n))]}
@@ -148,6 +166,7 @@ for r in $(seq 1 "$rounds"); do
       load_before=$(cut -d' ' -f1-3 /proc/loadavg); start_utc=$(date -u +%H:%M:%S)
       rc="" rss_kb=""
       if start "$t" "$d" "$out/$name.log"; then
+        bench/perf/threadcpu.sh "$server_pid" >"$out/$name.threads" 2>/dev/null || true # CPU per thread at ready
         sleep 3
         rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || true)
         b=(--server-pid "$server_pid")
@@ -162,7 +181,17 @@ for r in $(seq 1 "$rounds"); do
               >"$out/pre$k.$name.txt" 2>&1 || true
           done
         fi
+        if [ "$t" != go ]; then
+          bench/perf/threadcpu.sh "$server_pid" >"$out/$name.threads.before" 2>/dev/null || true
+          case $t in native) ;; *) [ -n "$profile" ] && java bench/perf/Attach.java "$server_pid" "$ap_lib" \
+            "start,event=$profile,interval=500us,threads,file=$out/$name.$profile.txt" >/dev/null ;; esac
+        fi
         taskset -c 1 java -jar "$bench_jar" "${args[@]}" "${b[@]}" --json "$out/$name.json" >"$out/$name.txt" 2>&1 || rc=$?
+        if [ "$t" != go ]; then
+          case $t in native) ;; *) [ -n "$profile" ] && java bench/perf/Attach.java "$server_pid" "$ap_lib" \
+            "stop,file=$out/$name.$profile.txt,collapsed" >/dev/null ;; esac
+          bench/perf/threadcpu.sh "$server_pid" >"$out/$name.threads.after" 2>/dev/null || true
+        fi
       fi
       stop_server
       load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -28,10 +28,10 @@ row() { # phase label jq targets...
   done
   echo
 }
-for ph in S4 S2 storm warm c1000; do
+for ph in S4 S2 S2max S3 storm warm c1000; do
   ls "$out/$ph".*.json >/dev/null 2>&1 || continue
   # the targets that ran (STORM_TARGETS and LATENCY_TARGETS choose them)
-  ts=(go base head aot image native); kept=()
+  ts=(go base head c1 aot image native); kept=()
   for t in "${ts[@]}"; do ls "$out/$ph.$t".*.json >/dev/null 2>&1 && kept+=("$t"); done; ts=("${kept[@]}")
   echo; echo "### $ph (median (runs) · ratio to go)"
   printf '| |'; for t in "${ts[@]}"; do printf ' %s |' "$t"; done; echo
@@ -39,7 +39,7 @@ for ph in S4 S2 storm warm c1000; do
   printf '| passed |'; for t in "${ts[@]}"; do
     printf ' %s/%s |' "$(ALL=1 vals "$ph" "$t" 'if .passed then 1 else empty end' | wc -l)" "$(ls "$out/$ph.$t".*.json 2>/dev/null | wc -l)"; done; echo
   case $ph in
-    S4|S2)
+    S4|S2|S2max)
       row "$ph" 'deliveries/s' '.steps[-1].deliveriesPerSecond' "${ts[@]}"
       row "$ph" 'loss (%)' '.steps[-1].lossPct' "${ts[@]}"
       row "$ph" 'p50 (ms)' '.steps[-1].latencyMs.p50' "${ts[@]}"
@@ -48,6 +48,14 @@ for ph in S4 S2 storm warm c1000; do
       row "$ph" 'server CPU per delivery (us)' '.steps[-1].serverMicrosPerDelivery' "${ts[@]}"
       row "$ph" 'server CPU (% of a core)' '.steps[-1].serverCpuPct' "${ts[@]}"
       row "$ph" 'others (% of a core)' 'if .steps[-1].otherCpuSeconds >= 0 then .steps[-1].otherCpuSeconds * 100 / .steps[-1].measureSeconds else empty end' "${ts[@]}"
+      ;;
+    S3)
+      row "$ph" 'connected' '.setup.connected' "${ts[@]}"
+      row "$ph" 'RSS before connecting (MiB)' '.setup.serverRssKibBeforeConnect / 1024' "${ts[@]}"
+      row "$ph" 'RSS with the connections (MiB)' '.setup.serverRssKibAfterConnect / 1024' "${ts[@]}"
+      row "$ph" 'RSS growth per connection (KiB)' '(.setup.serverRssKibAfterConnect - .setup.serverRssKibBeforeConnect) / .setup.connected' "${ts[@]}"
+      row "$ph" 'RSS growth per connection after the hold (KiB)' '(.setup.serverRssKibAfterHold - .setup.serverRssKibBeforeConnect) / .setup.connected' "${ts[@]}"
+      row "$ph" 'live heap per connection after a full GC (KiB)' 'if .setup.serverHeapKibAfterHold > 0 then (.setup.serverHeapKibAfterHold - .setup.serverHeapKibBeforeConnect) / .setup.connected else empty end' "${ts[@]}"
       ;;
     storm|warm|c1000)
       row "$ph" 'handshakes in flight' '.config.connectParallel' "${ts[@]}"
@@ -84,7 +92,7 @@ done
 # Start to ready (ms, one CPU) and RSS 3 s after ready (MiB), every run of a target, any phase.
 echo; echo "### start to ready and idle RSS (median (runs) over all phases)"
 echo '| target | runs | start to ready (ms) | idle RSS (MiB) |'; echo '|---|---|---|---|'
-for t in go base head aot image native; do
+for t in go base head c1 aot image native; do
   n=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t' "$out/runs.tsv" | wc -l); [ "$n" -gt 0 ] || continue
   r=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && $7 != "-" {print $7}' "$out/runs.tsv" | median)
   m=$(awk -F'\t' -v t="$t" 'NR > 1 && $3 == t && NF >= 10 && $10 != "-" {printf "%.1f\n", $10 / 1024}' "$out/runs.tsv" | median)
