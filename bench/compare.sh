@@ -3,7 +3,7 @@
 # turn (the order rotates from run to run): a FRESH server pinned to CPU 0 from its exec on, its
 # start-to-ready time and idle RSS, then the bench pinned to CPU 1 against it, then the server is
 # stopped. Targets:
-#   go      the Go original (built from $SEED with its build.sh when missing; 127.0.0.1:18090)
+#   go      the Go original (built by bench/build-seed.sh when missing; 127.0.0.1:18090)
 #   jvm     Huddle's jar, target/quarkus-app/quarkus-run.jar
 #   native  Huddle's native executable, target/huddle-1.0.0-SNAPSHOT-runner
 # Huddle runs on a throwaway PostgreSQL database per run (a copy of a template migrated once) and
@@ -25,7 +25,7 @@
 #   PORT=18080  MANAGEMENT_PORT=19080 (Huddle's health and metrics; its management interface)
 #   HEALTH_URL=http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready  SERVER_CPU=0 BENCH_CPU=1  IDLE_WAIT=3 (s
 #   after ready before reading VmRSS)  READY_TIMEOUT=120 (s)  POLL=0.01 (s between readiness polls)
-#   SEED=/work/shared/seed  PG="-h 127.0.0.1 -p 5432 -U postgres"
+#   PG="-h 127.0.0.1 -p 5432 -U postgres"
 #   REPEAT=1 (bench runs per server; the last one is kept: REPEAT=3 gives a warm server's figure)
 #
 # "Start to ready": from just before the exec to the first 200 of HEALTH_URL (Huddle, an already
@@ -51,7 +51,6 @@ idle_wait=${IDLE_WAIT:-3}
 repeat=${REPEAT:-1}
 ready_timeout=${READY_TIMEOUT:-120}
 poll=${POLL:-0.01}
-seed=${SEED:-/work/shared/seed}
 go_server=${GO_SERVER:-bench/target/seed-server}
 jvm_jar=${JVM_JAR:-target/quarkus-app/quarkus-run.jar}
 native_bin=${NATIVE_BIN:-target/huddle-1.0.0-SNAPSHOT-runner}

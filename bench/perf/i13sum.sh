@@ -99,3 +99,43 @@ for t in go base head c1 aot image native; do
   printf '| %s | %s | %s | %s |\n' "$t" "$n" "$r" "$m"
 done
 echo; echo "### runs"; cat "$out/runs.tsv"
+# Where the CPU went, per thread group (bench/perf/threadcpu.sh): at ready (the start), and over
+# the kept bench run of the warm storm (.threads.after - .threads.before); medians of the runs.
+group() { # thread name -> group
+  awk -F'\t' '{n = $1; g = "other"
+    if (n ~ /^C2 Compiler/) g = "C2"; else if (n ~ /^C1 Compiler/) g = "C1"
+    else if (n ~ /eventloo|ntloop/) g = "event loop"; else if (n ~ /xecutor-thread|cutor-thread/) g = "workers"
+    else if (n ~ /^(java|huddle-1\.0\.0-SN|main)$/) g = "main"
+    else if (n ~ /^(VM Thread|GC Thread|G1 |VM Periodic)/) g = "VM and GC"
+    s[g] += $2} END {for (k in s) print k "\t" s[k]}'
+}
+threads_table() { # title mode(at|diff) phases... ; at: per target over all those phases' runs
+  local title=$1 mode=$2; shift 2
+  echo; echo "### $title (ms of CPU, median of the runs)"
+  echo '| phase | target | runs | main | C2 | C1 | event loop | workers | VM and GC | other | all |'
+  echo '|---|---|---|---|---|---|---|---|---|---|---|'
+  local ph t f g files tmp
+  for ph in "$@"; do for t in base head c1 aot image native; do
+    if [ "$mode" = at ]; then files=$(ls "$out"/*."$t".*.threads 2>/dev/null | grep -v '/pre' || true)
+    else files=$(ls "$out/$ph.$t".*.threads 2>/dev/null || true); fi
+    [ -n "$files" ] || continue
+    tmp=$(mktemp)
+    for f in $files; do
+      if [ "$mode" = at ]; then group <"$f"
+      else [ -f "$f.after" ] || continue
+        join -t$'\t' -a2 -e0 -o 0,1.2,2.2 <(sort "$f.before") <(sort "$f.after") | awk -F'\t' '{print $1 "\t" ($3 - $2)}' | group
+      fi | awk -F'\t' -v r="$f" '{print r "\t" $0}' >>"$tmp"
+    done
+    printf '| %s | %s | %s |' "$ph" "$t" "$(cut -f1 "$tmp" | sort -u | wc -l)"
+    for g in main C2 C1 'event loop' workers 'VM and GC' other all; do
+      if [ "$g" = all ]; then awk -F'\t' '{s[$1] += $3} END {for (k in s) print s[k]}' "$tmp"
+      else awk -F'\t' -v g="$g" '$2 == g {print $3}' "$tmp"; fi | median | awk '{printf " %s |", $1}'
+    done
+    echo; rm -f "$tmp"
+  done; [ "$mode" = at ] && break; done
+}
+# At ready: every run of a target, whatever its phase. Around the kept run: the warm storm only
+# (the cold storms' kept runs also sign their 200 users up: bcrypt on the workers).
+ls "$out"/*.threads >/dev/null 2>&1 && threads_table 'start: CPU per thread group at ready, all phases' at all
+ls "$out"/warm.*.threads.after >/dev/null 2>&1 && threads_table 'the warm storm (the third, users cached): CPU per thread group over the bench run' diff warm
+exit 0
