@@ -222,6 +222,10 @@ class ChatSocketTest {
       assertEquals(bob.username() + " has left the room", left.path("content").asText());
       assertThat(clientNames(alice, room), alice.username());
     }
+    // Alice's own close is handled by the server after this thread moves on: wait for it, as below.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> clientNames(alice, room).isEmpty());
     given()
         .auth()
         .oauth2(alice.token())
